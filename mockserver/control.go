@@ -1,0 +1,181 @@
+package mockserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/gin-gonic/gin"
+
+	"sendaimock/world"
+)
+
+// control mounts the control API: it steers the world directly, outside the
+// product API and outside its validation and auth.
+func (s *Server) control(g *gin.RouterGroup) {
+	g.GET("/health", func(c *gin.Context) {
+		writeJSON(c, http.StatusOK, gin.H{"status": "ok", "mock": "sendai-mock", "now": s.worldFor(c).Now()})
+	})
+	g.POST("/reset", func(c *gin.Context) {
+		s.worldFor(c).Reset()
+		writeJSON(c, http.StatusOK, gin.H{"reset": true})
+	})
+	tasks := g.Group("/teams/:team_id/projects/:project_id/tasks")
+	tasks.GET("", s.listTasks)
+	tasks.GET("/:task_id", s.inspectTask)
+	tasks.PUT("/:task_id", s.putTask)
+	tasks.DELETE("/:task_id", s.deleteTask)
+	g.PUT("/keys/:key", s.putKey)
+	g.GET("/events", func(c *gin.Context) { writeJSON(c, http.StatusOK, s.worldFor(c).Events()) })
+	g.GET("/audit", func(c *gin.Context) { writeJSON(c, http.StatusOK, s.worldFor(c).Audit()) })
+	g.GET("/training", func(c *gin.Context) { writeJSON(c, http.StatusOK, s.worldFor(c).Training()) })
+}
+
+func (s *Server) listTasks(c *gin.Context) {
+	f := world.TaskFilter{Status: world.Status(c.Query("status")), UploadID: c.Query("upload_id")}
+	if f.Status != "" && !f.Status.Valid() {
+		writeError(c, http.StatusBadRequest, fmt.Sprintf("Invalid request: query.status: %q is not one of %v", f.Status, world.Statuses),
+			[]FieldError{{Field: "query.status", Reason: fmt.Sprintf("must be one of %v", world.Statuses)}})
+		return
+	}
+	list, err := s.worldFor(c).ListTasks(c.Param("team_id"), c.Param("project_id"), f)
+	if err != nil {
+		s.writeDomainError(c, err)
+		return
+	}
+	writeJSON(c, http.StatusOK, list)
+}
+
+func (s *Server) inspectTask(c *gin.Context) {
+	t, err := s.worldFor(c).GetTask(c.Param("team_id"), c.Param("project_id"), c.Param("task_id"))
+	if err != nil {
+		s.writeDomainError(c, err)
+		return
+	}
+	writeJSON(c, http.StatusOK, t)
+}
+
+// putTask creates or replaces a task from a JSON task object. Fields left
+// out take the defaults of world.DefaultTask; the result must match the
+// spec's Task schema.
+func (s *Server) putTask(c *gin.Context) {
+	team, project, id := c.Param("team_id"), c.Param("project_id"), c.Param("task_id")
+	w := s.worldFor(c)
+	t := world.DefaultTask(project, id, w.Now())
+	if fields := decodeStrict(c, &t); fields != nil {
+		writeError(c, http.StatusBadRequest, invalidMessage(fields), fields)
+		return
+	}
+	if t.ID != id {
+		fields := []FieldError{{Field: "body.id", Reason: fmt.Sprintf("must equal the path's task id %q", id)}}
+		writeError(c, http.StatusBadRequest, invalidMessage(fields), fields)
+		return
+	}
+	if fields := s.checkTask(t); len(fields) > 0 {
+		writeError(c, http.StatusBadRequest, invalidMessage(fields), fields)
+		return
+	}
+	stored, created, err := w.PutTask(team, project, t)
+	if err != nil {
+		s.writeDomainError(c, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeJSON(c, status, stored)
+}
+
+func (s *Server) deleteTask(c *gin.Context) {
+	if err := s.worldFor(c).DeleteTask(c.Param("team_id"), c.Param("project_id"), c.Param("task_id")); err != nil {
+		s.writeDomainError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// keyRequest is the body of PUT /_mock/keys/{key}.
+type keyRequest struct {
+	Name   string   `json:"name"`
+	TeamID string   `json:"team_id"`
+	Scopes []string `json:"scopes"`
+}
+
+func (s *Server) putKey(c *gin.Context) {
+	var body keyRequest
+	if fields := decodeStrict(c, &body); fields != nil {
+		writeError(c, http.StatusBadRequest, invalidMessage(fields), fields)
+		return
+	}
+	k := world.KeyFixture{Key: c.Param("key"), Name: body.Name, TeamID: body.TeamID, Scopes: body.Scopes}
+	if k.Scopes == nil {
+		k.Scopes = []string{}
+	}
+	if err := s.worldFor(c).PutKey(k); err != nil {
+		s.writeDomainError(c, err)
+		return
+	}
+	writeJSON(c, http.StatusOK, gin.H{"fingerprint": world.Fingerprint(k.Key), "name": k.Name, "team_id": k.TeamID, "scopes": k.Scopes})
+}
+
+// decodeStrict decodes one JSON object into v, refusing unknown fields,
+// wrong types, trailing data and bodies over the limit.
+func decodeStrict(c *gin.Context, v any) []FieldError {
+	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
+	if err != nil {
+		return []FieldError{{Field: "body", Reason: fmt.Sprintf("unreadable or larger than %d bytes", maxBodyBytes)}}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return []FieldError{jsonFieldError(err)}
+	}
+	if dec.More() {
+		return []FieldError{{Field: "body", Reason: "holds more than one JSON value"}}
+	}
+	return nil
+}
+
+// jsonFieldError names the field a JSON decoding error is about.
+func jsonFieldError(err error) FieldError {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr):
+		return FieldError{Field: "body." + typeErr.Field, Reason: fmt.Sprintf("must be %s, not %s", typeErr.Type, typeErr.Value)}
+	case errors.As(err, &syntaxErr):
+		return FieldError{Field: "body", Reason: fmt.Sprintf("malformed JSON at byte %d: %v", syntaxErr.Offset, syntaxErr)}
+	case errors.Is(err, io.EOF):
+		return FieldError{Field: "body", Reason: "a JSON object is required"}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return FieldError{Field: "body." + strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), Reason: "unknown field"}
+	default:
+		return FieldError{Field: "body", Reason: err.Error()}
+	}
+}
+
+// checkTask validates t against the spec's Task schema.
+func (s *Server) checkTask(t world.Task) []FieldError {
+	ref := s.cfg.Spec.Components.Schemas["Task"]
+	if ref == nil || ref.Value == nil {
+		return []FieldError{{Field: "spec", Reason: "openapi.yaml has no Task schema"}}
+	}
+	data, err := json.Marshal(t)
+	if err != nil {
+		return []FieldError{{Field: "body", Reason: err.Error()}}
+	}
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		return []FieldError{{Field: "body", Reason: err.Error()}}
+	}
+	if err := ref.Value.VisitJSON(v, openapi3.MultiErrors()); err != nil {
+		return fieldErrorsWithPrefix("body", err)
+	}
+	return nil
+}

@@ -1,0 +1,73 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"sendaimock/world"
+)
+
+// errorBody is the documented error shape. Errors lists each offending
+// field of a request that failed validation.
+type errorBody struct {
+	StatusCode int          `json:"statusCode"`
+	Error      string       `json:"error"`
+	Message    string       `json:"message"`
+	Errors     []FieldError `json:"errors,omitempty"`
+}
+
+// FieldError names one part of a request that broke the contract.
+type FieldError struct {
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+}
+
+// statusOf is the one place a domain error code becomes an HTTP status.
+func statusOf(code world.Code) int {
+	switch code {
+	case world.Unauthorized:
+		return http.StatusUnauthorized
+	case world.Forbidden:
+		return http.StatusForbidden
+	case world.NotFound:
+		return http.StatusNotFound
+	case world.Invalid:
+		return http.StatusBadRequest
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// writeDomainError answers err. An error that is not a *world.Error is
+// logged and answered 500 with a message that leaks nothing.
+func (s *Server) writeDomainError(c *gin.Context, err error) {
+	code := world.ErrorCode(err)
+	if code == world.Internal {
+		s.log.Error("internal error", "path", c.Request.URL.Path, "err", err)
+		writeError(c, http.StatusInternalServerError, "Internal server error", nil)
+		return
+	}
+	writeError(c, statusOf(code), err.(*world.Error).Message, nil)
+}
+
+// writeError answers the documented error body.
+func writeError(c *gin.Context, status int, message string, fields []FieldError) {
+	writeJSON(c, status, errorBody{StatusCode: status, Error: http.StatusText(status), Message: message, Errors: fields})
+}
+
+const contentTypeJSON = "application/json; charset=utf-8"
+
+// writeJSON answers v as JSON and stops the handler chain.
+func writeJSON(c *gin.Context, status int, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		slog.Error("encoding response", "err", err)
+		status = http.StatusInternalServerError
+		data = []byte(`{"statusCode":500,"error":"Internal Server Error","message":"Internal server error"}`)
+	}
+	c.Abort()
+	c.Data(status, contentTypeJSON, data)
+}

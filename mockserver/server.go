@@ -1,0 +1,165 @@
+// Package mockserver serves the send.ai v2 Task API from openapi.yaml with
+// real state: every route comes from the spec, every request is validated
+// against it, and the rules live in package world.
+package mockserver
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/gin-gonic/gin"
+
+	"sendaimock/world"
+)
+
+// Config is what New needs. Spec and Fixtures are required.
+type Config struct {
+	Spec            *openapi3.T
+	Fixtures        *world.Fixtures
+	Clock           world.Clock   // nil: the wall clock
+	ProcessingDelay time.Duration // zero: world.DefaultProcessingDelay
+	CORS            bool          // answer browsers' preflights and allow any origin
+	// Strict checks every response against the spec; a violation is logged
+	// and answered 500 naming it.
+	Strict bool
+	// OnViolation, if set, is told of every response that breaks the spec
+	// (tests use it to fail); the response is sent unchanged unless Strict.
+	OnViolation func(Violation)
+	Logger      *slog.Logger // nil: slog.Default()
+}
+
+// Server is the mock: an http.Handler over one world.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	engine  *gin.Engine
+	world   *world.World
+	reqOpts openapi3filter.Options
+	resOpts openapi3filter.Options
+	ops     []*operation
+}
+
+// Gin context keys.
+const (
+	ctxOperation = "sendai.operation"
+	ctxInput     = "sendai.input"
+)
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// New checks that the spec and the mock agree, validates the fixtures
+// against the spec, and builds the routes once.
+func New(cfg Config) (*Server, error) {
+	if cfg.Spec == nil || cfg.Fixtures == nil {
+		return nil, errors.New("mockserver: Spec and Fixtures are required")
+	}
+	ops, err := operations(cfg.Spec)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, ops: ops}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	s.reqOpts = openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true}
+	s.resOpts = openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}
+	if err := s.checkFixtures(); err != nil {
+		return nil, err
+	}
+	s.world = world.New(cfg.Fixtures, world.Options{Clock: cfg.Clock, ProcessingDelay: cfg.ProcessingDelay})
+
+	e := gin.New()
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	e.Use(s.recovery, s.accessLog)
+	e.NoRoute(notFound)
+	e.NoMethod(methodNotAllowed)
+	for _, op := range ops {
+		e.Handle(op.method, ginPath(op.path), s.selfCheck, s.serve(op))
+	}
+	s.control(e.Group("/_mock"))
+	s.engine = e
+	return s, nil
+}
+
+// World returns the default world (tests inspect it).
+func (s *Server) World() *world.World { return s.world }
+
+// worldFor returns the world a request acts on.
+func (s *Server) worldFor(*gin.Context) *world.World { return s.world }
+
+// ServeHTTP answers CORS preflights itself, then hands over to Gin.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.CORS && cors(w, r) {
+		return
+	}
+	s.engine.ServeHTTP(w, r)
+}
+
+// checkFixtures validates every fixture task against the spec's Task schema,
+// so a bad fixtures folder fails at start, not at the first request.
+func (s *Server) checkFixtures() error {
+	for _, p := range s.cfg.Fixtures.Projects {
+		for _, t := range p.Tasks {
+			if t.ProjectID == "" {
+				t.ProjectID = p.ProjectID
+			}
+			if fields := s.checkTask(t); len(fields) > 0 {
+				return fmt.Errorf("fixtures: task %s/%s/%s: %s", p.TeamID, p.ProjectID, t.ID, invalidMessage(fields))
+			}
+		}
+	}
+	return nil
+}
+
+// recovery turns a panic into a logged 500 that leaks nothing.
+func (s *Server) recovery(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+				panic(v)
+			}
+			s.log.Error("panic serving request", "method", c.Request.Method, "path", c.Request.URL.Path, "panic", fmt.Sprint(v))
+			if !c.Writer.Written() {
+				writeError(c, http.StatusInternalServerError, "Internal server error", nil)
+			}
+		}
+	}()
+	c.Next()
+}
+
+// accessLog logs one line per request; at debug level with both bodies.
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	debug := s.log.Enabled(c.Request.Context(), slog.LevelDebug)
+	var reqBody []byte
+	var rec *recorder
+	if debug {
+		if c.Request.Body != nil {
+			reqBody, _ = io.ReadAll(io.LimitReader(c.Request.Body, maxBodyBytes+1))
+			c.Request.Body = io.NopCloser(bytesReader(reqBody))
+		}
+		rec = newRecorder(c.Writer, false)
+		c.Writer = rec
+	}
+	c.Next()
+	attrs := []any{
+		"method", c.Request.Method, "path", c.Request.URL.Path,
+		"status", c.Writer.Status(), "duration_ms", float64(time.Since(start).Microseconds()) / 1000,
+	}
+	if op, ok := c.Get(ctxOperation); ok {
+		attrs = append(attrs, "operation", op.(*operation).id)
+	}
+	if debug {
+		attrs = append(attrs, "request_body", string(reqBody), "response_body", rec.body.String())
+	}
+	s.log.Info("request", attrs...)
+}

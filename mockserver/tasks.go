@@ -1,0 +1,68 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"sendaimock/world"
+)
+
+// envelope is the documented wrapper of single objects.
+type envelope struct {
+	Payload any    `json:"payload"`
+	Message string `json:"message,omitempty"`
+}
+
+// taskCall is the shape of every task operation's domain call.
+type taskCall func(w *world.World, p world.Principal, team, project, task string) (world.Task, error)
+
+// answerTask runs call and answers the task in its envelope, or the error.
+func (s *Server) answerTask(c *gin.Context, rq *apiRequest, call taskCall, message string) {
+	t, err := call(rq.world, rq.principal, rq.team, rq.project, rq.task)
+	if err != nil {
+		s.writeDomainError(c, err)
+		return
+	}
+	writeJSON(c, http.StatusOK, envelope{Payload: t, Message: message})
+}
+
+func (s *Server) getTask(c *gin.Context, rq *apiRequest) {
+	s.answerTask(c, rq, func(w *world.World, _ world.Principal, team, project, task string) (world.Task, error) {
+		return w.GetTask(team, project, task)
+	}, "")
+}
+
+func (s *Server) approveTask(c *gin.Context, rq *apiRequest) {
+	s.answerTask(c, rq, (*world.World).Approve, "")
+}
+
+func (s *Server) disapproveTask(c *gin.Context, rq *apiRequest) {
+	s.answerTask(c, rq, (*world.World).Disapprove, "")
+}
+
+func (s *Server) completeTask(c *gin.Context, rq *apiRequest) {
+	s.answerTask(c, rq, (*world.World).Complete, world.MsgCompleteProcessStarted)
+}
+
+func (s *Server) discardTask(c *gin.Context, rq *apiRequest) {
+	s.answerTask(c, rq, (*world.World).Discard, "")
+}
+
+// reportRequest is the body of Report Task; the spec has validated it.
+type reportRequest struct {
+	Issues  []world.ReportIssue `json:"issues"`
+	Message string              `json:"message"`
+}
+
+func (s *Server) reportTask(c *gin.Context, rq *apiRequest) {
+	var body reportRequest
+	if err := json.NewDecoder(c.Request.Body).Decode(&body); err != nil {
+		writeError(c, http.StatusBadRequest, "Invalid request: body: "+err.Error(), []FieldError{{Field: "body", Reason: err.Error()}})
+		return
+	}
+	s.answerTask(c, rq, func(w *world.World, p world.Principal, team, project, task string) (world.Task, error) {
+		return w.Report(p, team, project, task, body.Issues, body.Message)
+	}, "")
+}

@@ -1,0 +1,163 @@
+package mockserver
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/gin-gonic/gin"
+
+	"sendaimock/world"
+)
+
+// maxBodyBytes bounds every request body the API reads.
+const maxBodyBytes = 1 << 20
+
+// apiRequest is what the middleware learned of a request before its handler.
+type apiRequest struct {
+	op        *operation
+	input     *openapi3filter.RequestValidationInput
+	principal world.Principal
+	world     *world.World
+	team      string
+	project   string
+	task      string
+}
+
+// bearerKey returns the token of an "Authorization: Bearer <token>" header,
+// or "" when the header is missing, repeated or malformed.
+func bearerKey(r *http.Request) string {
+	values := r.Header.Values("Authorization")
+	if len(values) != 1 {
+		return ""
+	}
+	scheme, token, ok := strings.Cut(strings.TrimSpace(values[0]), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	token = strings.TrimSpace(token)
+	if strings.ContainsAny(token, " \t") {
+		return ""
+	}
+	return token
+}
+
+// serve returns the handler chain of one operation: auth (401, 403), then
+// request validation against the spec (400, 413), then the handler, whose
+// domain call answers 404 and the state rules' 400.
+func (s *Server) serve(op *operation) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		params := make(map[string]string, len(c.Params))
+		for _, p := range c.Params {
+			params[p.Key] = p.Value
+		}
+		rq := &apiRequest{
+			op:      op,
+			team:    params["team_id"],
+			project: params["project_id"],
+			task:    params["task_id"],
+			world:   s.worldFor(c),
+			input: &openapi3filter.RequestValidationInput{
+				Request: c.Request, PathParams: params, Route: op.route, Options: &s.reqOpts,
+			},
+		}
+		c.Set(ctxOperation, op)
+		c.Set(ctxInput, rq.input)
+
+		p, err := rq.world.Authenticate(bearerKey(c.Request), rq.team, op.scope)
+		if err != nil {
+			s.writeDomainError(c, err)
+			return
+		}
+		rq.principal = p
+
+		if c.Request.Body != nil {
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
+		}
+		if err := openapi3filter.ValidateRequest(c.Request.Context(), rq.input); err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				writeError(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("Request body is larger than %d bytes", maxBodyBytes), nil)
+				return
+			}
+			fields := fieldErrors(err)
+			writeError(c, http.StatusBadRequest, invalidMessage(fields), fields)
+			return
+		}
+		op.handler(s, c, rq)
+	}
+}
+
+// invalidMessage sums up field errors in one line.
+func invalidMessage(fields []FieldError) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f.Field + ": " + f.Reason
+	}
+	return "Invalid request: " + strings.Join(parts, "; ")
+}
+
+// fieldErrors flattens kin-openapi's validation errors into one entry per
+// offending field: "path.task_id", "query.x", "body.issues.0.label".
+func fieldErrors(err error) []FieldError {
+	switch e := err.(type) {
+	case openapi3.MultiError:
+		var out []FieldError
+		for _, inner := range e {
+			out = append(out, fieldErrors(inner)...)
+		}
+		return out
+	case *openapi3filter.RequestError:
+		where := "body"
+		if e.Parameter != nil {
+			where = e.Parameter.In + "." + e.Parameter.Name
+		}
+		if e.Err == nil {
+			return []FieldError{{Field: where, Reason: e.Reason}}
+		}
+		return fieldErrorsWithPrefix(where, e.Err)
+	default:
+		return []FieldError{{Field: "request", Reason: reason(err)}}
+	}
+}
+
+// fieldErrorsWithPrefix flattens the errors of a value found at prefix.
+func fieldErrorsWithPrefix(prefix string, err error) []FieldError {
+	switch e := err.(type) {
+	case openapi3.MultiError:
+		var out []FieldError
+		for _, inner := range e {
+			out = append(out, fieldErrorsWithPrefix(prefix, inner)...)
+		}
+		return out
+	case *openapi3.SchemaError:
+		field := prefix
+		if ptr := e.JSONPointer(); len(ptr) > 0 {
+			field += "." + strings.Join(ptr, ".")
+		}
+		return []FieldError{{Field: field, Reason: e.Reason}}
+	}
+	var schemaErr *openapi3.SchemaError
+	if errors.As(err, &schemaErr) {
+		return fieldErrorsWithPrefix(prefix, schemaErr)
+	}
+	return []FieldError{{Field: prefix, Reason: reason(err)}}
+}
+
+// reason shortens kin-openapi's wrapped messages to their last clause.
+func reason(err error) string {
+	var parseErr *openapi3filter.ParseError
+	if errors.As(err, &parseErr) {
+		if parseErr.Cause != nil {
+			return parseErr.Reason + ": " + parseErr.Cause.Error()
+		}
+		return parseErr.Reason
+	}
+	if errors.Is(err, openapi3filter.ErrInvalidRequired) {
+		return "value is required but missing"
+	}
+	return err.Error()
+}

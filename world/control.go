@@ -1,0 +1,105 @@
+package world
+
+import (
+	"slices"
+	"time"
+)
+
+// The methods in this file serve the control API: they change the world
+// directly, with no API key and no business rules.
+
+// PutTask creates or replaces a task (and its project, if new). t.ID and
+// t.ProjectID must match the path they are stored under. It reports whether
+// the task is new. Errors: Invalid.
+func (w *World) PutTask(teamID, projectID string, t Task) (Task, bool, error) {
+	if t.ProjectID != projectID {
+		return Task{}, false, Errorf(Invalid, "project_id %q does not match the path's project %q", t.ProjectID, projectID)
+	}
+	if !t.Status.Valid() {
+		return Task{}, false, Errorf(Invalid, "status %q is not one of %v", t.Status, Statuses)
+	}
+	t.normalize()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	created := w.storeLocked(teamID, projectID, t)
+	return t, created, nil
+}
+
+// DeleteTask removes a task. Errors: NotFound.
+func (w *World) DeleteTask(teamID, projectID, taskID string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, err := w.findLocked(teamID, projectID, taskID); err != nil {
+		return err
+	}
+	p := w.projects[projectRef{teamID, projectID}]
+	delete(p.tasks, taskID)
+	p.order = slices.DeleteFunc(p.order, func(id string) bool { return id == taskID })
+	return nil
+}
+
+// TaskFilter narrows ListTasks; empty fields match everything.
+type TaskFilter struct {
+	Status   Status
+	UploadID string
+}
+
+// ListTasks returns a project's tasks in the order they were added.
+// Errors: NotFound for an unknown project.
+func (w *World) ListTasks(teamID, projectID string, f TaskFilter) ([]Task, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	p, ok := w.projects[projectRef{teamID, projectID}]
+	if !ok {
+		return nil, &Error{Code: NotFound, Message: MsgProjectNotFound}
+	}
+	out := []Task{}
+	for _, id := range p.order {
+		t := p.tasks[id].Task
+		if (f.Status == "" || t.Status == f.Status) && (f.UploadID == "" || t.UploadID == f.UploadID) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// PutKey creates or replaces an API key. Errors: Invalid for an empty key
+// or team, or an unknown scope.
+func (w *World) PutKey(k KeyFixture) error {
+	if k.Key == "" || k.TeamID == "" {
+		return &Error{Code: Invalid, Message: "a key needs a value and a team_id"}
+	}
+	for _, s := range k.Scopes {
+		if !ValidScope(s) {
+			return Errorf(Invalid, "unknown scope %q: scopes are %v", s, Scopes)
+		}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.putKeyLocked(k)
+	return nil
+}
+
+// Audit returns the audit trail, oldest first.
+func (w *World) Audit() []AuditEntry {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]AuditEntry{}, w.audit...)
+}
+
+// Training returns the training dataset, oldest first.
+func (w *World) Training() []TrainingEntry {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]TrainingEntry{}, w.training...)
+}
+
+// Events returns the published events, oldest first.
+func (w *World) Events() []Event {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]Event{}, w.events...)
+}
+
+// Now returns the world's current time.
+func (w *World) Now() time.Time { return w.clock.Now() }

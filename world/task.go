@@ -1,0 +1,133 @@
+// Package world holds the mock's state and applies the documented rules of
+// the send.ai v2 Task API. It knows nothing of HTTP: operations return copies
+// of tasks or an *Error whose Code the transport maps to a status.
+package world
+
+import "time"
+
+// Status is a task's pipeline state.
+type Status string
+
+// The documented task statuses.
+const (
+	StatusReviewing  Status = "REVIEWING"
+	StatusProcessing Status = "PROCESSING"
+	StatusCompleted  Status = "COMPLETED"
+	StatusFailed     Status = "FAILED"
+	StatusDiscarded  Status = "DISCARDED"
+	StatusFiltered   Status = "FILTERED"
+)
+
+// Statuses lists every documented status, in the docs' order.
+var Statuses = []Status{StatusReviewing, StatusProcessing, StatusCompleted, StatusFailed, StatusDiscarded, StatusFiltered}
+
+// Valid reports whether s is a documented status.
+func (s Status) Valid() bool {
+	for _, v := range Statuses {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Task is the public task object. Meta and Pages are never modified in
+// place once a task is stored, so a shallow copy is a safe snapshot.
+type Task struct {
+	ID             string     `json:"id"`
+	Name           string     `json:"name"`
+	CreatedAt      time.Time  `json:"created_at"`
+	Meta           []Meta     `json:"meta"`
+	Status         Status     `json:"status"`
+	StepType       string     `json:"step_type"`
+	UploadID       string     `json:"upload_id"`
+	ProjectID      string     `json:"project_id"`
+	Approved       bool       `json:"approved"`
+	ExportedAt     *time.Time `json:"exported_at"`
+	ExportFailedAt *time.Time `json:"export_failed_at"`
+	LastOpenedAt   *time.Time `json:"last_opened_at"`
+	Pages          []Page     `json:"pages"`
+}
+
+// Meta is one name/value pair attached to a task.
+type Meta struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Page is one page of a task's document with what the models found on it.
+type Page struct {
+	ID          string       `json:"id"`
+	Width       float64      `json:"width"`
+	Height      float64      `json:"height"`
+	Annotations []Annotation `json:"annotations"`
+	Checkboxes  []Checkbox   `json:"checkboxes"`
+	Segments    []Region     `json:"segments"`
+	Signatures  []Region     `json:"signatures"`
+}
+
+// Annotation is an extracted value.
+type Annotation struct {
+	ID         string  `json:"id"`
+	EntityID   string  `json:"entity_id"`
+	Confidence float64 `json:"confidence"`
+	Content    string  `json:"content"`
+	Top        float64 `json:"top"`
+	LeftOfLine float64 `json:"left_of_line"`
+}
+
+// Checkbox is a detected checkbox.
+type Checkbox struct {
+	ID          string      `json:"id"`
+	Confidence  float64     `json:"confidence"`
+	Checked     bool        `json:"checked"`
+	Coordinates [][]float64 `json:"coordinates"`
+}
+
+// Region is a detected segment or signature: four [x, y] corners.
+type Region struct {
+	ID          string      `json:"id"`
+	Confidence  float64     `json:"confidence"`
+	Coordinates [][]float64 `json:"coordinates"`
+}
+
+// DefaultTask returns the task a control-API caller gets for fields it
+// leaves out: a valid REVIEWING task with no pages.
+func DefaultTask(projectID, taskID string, now time.Time) Task {
+	return Task{
+		ID:        taskID,
+		Name:      taskID,
+		CreatedAt: now.UTC().Truncate(time.Second),
+		Meta:      []Meta{},
+		Status:    StatusReviewing,
+		StepType:  "EXTRACT",
+		UploadID:  "upl_" + taskID,
+		ProjectID: projectID,
+		Pages:     []Page{},
+	}
+}
+
+// normalize replaces nil slices so that the JSON form always has arrays.
+func (t *Task) normalize() {
+	if t.Meta == nil {
+		t.Meta = []Meta{}
+	}
+	if t.Pages == nil {
+		t.Pages = []Page{}
+	}
+	for i := range t.Pages {
+		p := &t.Pages[i]
+		if p.Annotations == nil {
+			p.Annotations = []Annotation{}
+		}
+		if p.Checkboxes == nil {
+			p.Checkboxes = []Checkbox{}
+		}
+		if p.Segments == nil {
+			p.Segments = []Region{}
+		}
+		if p.Signatures == nil {
+			p.Signatures = []Region{}
+		}
+	}
+}
