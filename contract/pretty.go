@@ -21,6 +21,10 @@ type prettyFormatter struct {
 	start   time.Time
 	mu      *sync.Mutex
 	pending map[string]*prettyBlock
+	// compact prints a dot per passed scenario and blocks only for the
+	// others.
+	compact bool
+	dots    int
 }
 
 type prettyBlock struct {
@@ -66,11 +70,24 @@ func (f *prettyFormatter) line(p *messages.Pickle, mark string, s *messages.Pick
 	feature := c.features[p.Uri]
 	r := *c.results[p.Id]
 	c.mu.Unlock()
-	head := fmt.Sprintf("%s  %s › %s", strings.ToUpper(r.Status), feature, p.Name)
-	if r.Status == Skipped && f.run != nil {
-		head += "\n    (skipped: " + f.run.suite.SkipReason(p.Id) + ")"
+	if f.compact && r.Status == Passed {
+		f.dots++
+		sep := ""
+		if f.dots%70 == 0 {
+			sep = "\n"
+		}
+		fmt.Fprint(f.out, "."+sep)
+		return
 	}
-	fmt.Fprintf(f.out, "%s  [%s]\n%s\n\n", head, p.Uri, strings.Join(b.lines, "\n"))
+	if f.compact && f.dots%70 != 0 {
+		fmt.Fprintln(f.out)
+		f.dots = 0
+	}
+	head := fmt.Sprintf("%s  %s › %s  [%s]", strings.ToUpper(r.Status), feature, p.Name, p.Uri)
+	if r.Status == Skipped && f.run != nil {
+		head += "\n    skipped: " + f.run.suite.SkipReason(p.Id)
+	}
+	fmt.Fprintf(f.out, "%s\n%s\n\n", head, strings.Join(b.lines, "\n"))
 }
 
 func (f *prettyFormatter) Passed(p *messages.Pickle, s *messages.PickleStep, _ *formatters.StepDefinition) {
@@ -94,6 +111,10 @@ func (f *prettyFormatter) Ambiguous(p *messages.Pickle, s *messages.PickleStep, 
 
 // Summary counts scenarios and steps, and names the ones that did not pass.
 func (f *prettyFormatter) Summary() {
+	if f.compact && f.dots%70 != 0 {
+		fmt.Fprintln(f.out)
+	}
+	fmt.Fprintln(f.out)
 	results := f.sorted()
 	counts := map[string]int{}
 	for _, r := range results {
@@ -127,8 +148,18 @@ func keyword(s *messages.PickleStep) string {
 	return ""
 }
 
-func init() {
-	godog.Format(fmtPretty, "one block per scenario, safe with concurrency", newPretty)
+func newProgress(suite string, out io.Writer) formatters.Formatter {
+	f := newPretty(suite, out).(*prettyFormatter)
+	f.compact = true
+	return f
 }
 
-const fmtPretty = "sendai-pretty"
+func init() {
+	godog.Format(fmtPretty, "one block per scenario, safe with concurrency", newPretty)
+	godog.Format(fmtProgress, "a dot per passed scenario, a block for the others", newProgress)
+}
+
+const (
+	fmtPretty   = "sendai-pretty"
+	fmtProgress = "sendai-progress"
+)

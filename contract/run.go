@@ -239,7 +239,9 @@ func parseFormats(spec string) ([]string, error) {
 		switch name {
 		case "pretty":
 			name = fmtPretty
-		case "progress", "cucumber":
+		case "progress":
+			name = fmtProgress
+		case "cucumber":
 		case "junit":
 			name = fmtJUnit
 		default:

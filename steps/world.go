@@ -84,9 +84,7 @@ func (w *World) after(ctx context.Context, sc *godog.Scenario, err error) (conte
 			restoreErrs = append(restoreErrs, rerr)
 		}
 	}
-	if err != nil && errors.Is(err, godog.ErrSkip) {
-		reason := skipReason(err)
-		w.s.recordSkip(sc.Id, reason)
+	if reason := w.s.SkipReason(sc.Id); reason != "" {
 		ctx = godog.Attach(ctx, godog.Attachment{FileName: "skipped", MediaType: "text/plain", Body: []byte(reason)})
 	}
 	if len(restoreErrs) > 0 {
@@ -106,7 +104,11 @@ func (w *World) withExchange(handler any) any {
 			return out
 		}
 		err := last.Interface().(error)
-		if errors.Is(err, godog.ErrSkip) || w.lastSent == nil {
+		if errors.Is(err, godog.ErrSkip) {
+			w.s.recordSkip(w.pickleID, skipReason(err))
+			return out
+		}
+		if w.lastSent == nil {
 			return out
 		}
 		err = fmt.Errorf("%w\n\n%s", err, w.lastSent.Format())
