@@ -111,10 +111,12 @@ func (f *prettyFormatter) Ambiguous(p *messages.Pickle, s *messages.PickleStep, 
 
 // Summary counts scenarios and steps, and names the ones that did not pass.
 func (f *prettyFormatter) Summary() {
-	if f.compact && f.dots%70 != 0 {
+	if f.compact {
+		if f.dots%70 != 0 {
+			fmt.Fprintln(f.out)
+		}
 		fmt.Fprintln(f.out)
 	}
-	fmt.Fprintln(f.out)
 	results := f.sorted()
 	counts := map[string]int{}
 	for _, r := range results {
