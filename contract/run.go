@@ -71,6 +71,17 @@ func (r *Result) Count(status string) int {
 	return n
 }
 
+// Summary says in one line how the scenarios ended.
+func (r *Result) Summary() string {
+	var parts []string
+	for _, st := range []string{Passed, Failed, Skipped, Undefined, Pending} {
+		if n := r.Count(st); n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, st))
+		}
+	}
+	return fmt.Sprintf("%d scenarios (%s), %d steps passed", len(r.Scenarios), strings.Join(parts, ", "), r.Steps)
+}
+
 // OK reports whether no scenario failed, or has an undefined or pending step.
 func (r *Result) OK() bool {
 	return r.Count(Failed)+r.Count(Undefined)+r.Count(Pending) == 0
@@ -173,6 +184,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		Tags:        effectiveTags(o.Tags, suite.Mock),
 		FS:          o.Features,
 		Paths:       []string{"."},
+		// Steps' requests end when ctx does (an interrupted run).
+		DefaultContext: ctx,
 	}
 	ts := godog.TestSuite{Name: name, ScenarioInitializer: suite.InitializeScenario, Options: &opts}
 	feats, err := ts.RetrieveFeatures()
@@ -196,6 +209,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		res.Steps += s.Steps
 	}
 	writeSkips(o.Output, res)
+	if !hasStdoutFormat(formats) {
+		fmt.Fprintln(o.Output, res.Summary())
+	}
 	return res, nil
 }
 
@@ -225,7 +241,9 @@ func (o *Options) defaults() {
 		o.Output = os.Stdout
 	}
 	if o.Client == nil {
-		o.Client = &http.Client{Timeout: 30 * time.Second}
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 64 // scenarios run concurrently against one host
+		o.Client = &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	}
 }
 
@@ -261,6 +279,15 @@ func parseFormats(spec string) ([]string, error) {
 		return nil, usage("-format: at most one format can write to standard output; give the others a file (junit:report.xml)")
 	}
 	return out, nil
+}
+
+func hasStdoutFormat(formats []string) bool {
+	for _, f := range formats {
+		if !strings.Contains(f, ":") {
+			return true
+		}
+	}
+	return false
 }
 
 func checkBaseURL(raw string) (string, error) {
