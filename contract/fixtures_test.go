@@ -3,6 +3,9 @@ package contract
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -45,7 +48,10 @@ func TestFixturesFileRun(t *testing.T) {
 	}
 	base := serve(t, mock)
 	var out bytes.Buffer
-	res, err := Run(context.Background(), Options{BaseURL: base, Output: &out, Concurrency: 8, Fixtures: fx, Format: "progress"})
+	dir := t.TempDir()
+	junit, cuke := filepath.Join(dir, "report.xml"), filepath.Join(dir, "report.json")
+	res, err := Run(context.Background(), Options{BaseURL: base, Output: &out, Concurrency: 8, Fixtures: fx,
+		Format: "progress,junit:" + junit + ",cucumber:" + cuke})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +72,43 @@ func TestFixturesFileRun(t *testing.T) {
 	if !strings.Contains(out.String(), "skipped, not passed") {
 		t.Errorf("want the output to list the skipped scenarios:\n%s", out.String())
 	}
+	// The reports say skipped, with the reason, not passed.
+	data, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Skipped int `xml:"skipped,attr"`
+		Suites  []struct {
+			Cases []struct {
+				Skipped *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"skipped"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	withReason := 0
+	for _, s := range doc.Suites {
+		for _, c := range s.Cases {
+			if c.Skipped != nil && strings.HasPrefix(c.Skipped.Message, "fixtures: ") {
+				withReason++
+			}
+		}
+	}
+	if doc.Skipped != res.Count(Skipped) || withReason != doc.Skipped {
+		t.Errorf("JUnit: want %d skipped testcases with their reason, got skipped=%d, %d with a reason", res.Count(Skipped), doc.Skipped, withReason)
+	}
+	data, err = os.ReadFile(cuke)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), `"name": "skipped"`); n != res.Count(Skipped) {
+		t.Errorf("Cucumber: want the reason of each of the %d skipped scenarios embedded, got %d", res.Count(Skipped), n)
+	}
+
 	after, err := mock.World().ListTasks("team_123456", "proj_123456", worldFilter())
 	if err != nil {
 		t.Fatal(err)

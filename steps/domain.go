@@ -309,12 +309,6 @@ func sameTask(before, now []byte, what string) error {
 	return nil
 }
 
-func decode(b []byte) any {
-	var v any
-	_ = jsonUnmarshal(b, &v)
-	return v
-}
-
 // matchesExample compares the last response with an example of the spec,
 // except the comma-separated gjson paths.
 func (w *World) matchesExample(name, except string) error {

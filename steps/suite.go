@@ -96,6 +96,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	w := newWorld(s)
 	sc.Before(w.before)
 	sc.After(w.after)
+	sc.StepContext().After(w.afterStep)
 	for _, def := range Catalogue() {
 		sc.Step(def.Pattern, w.withExchange(def.bind(w)))
 	}

@@ -5,7 +5,12 @@ import (
 	"strings"
 )
 
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+// decode returns JSON as Go values (nil for anything that is not JSON).
+func decode(b []byte) any {
+	var v any
+	_ = json.Unmarshal(b, &v)
+	return v
+}
 
 func mustJSON(v any) []byte {
 	b, _ := json.Marshal(v)

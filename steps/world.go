@@ -69,7 +69,7 @@ func (w *World) before(ctx context.Context, sc *godog.Scenario) (context.Context
 	return ctx, nil
 }
 
-// after restores what the scenario changed and records why it was skipped.
+// after restores what the scenario changed.
 // It returns an error only when restoring failed.
 func (w *World) after(ctx context.Context, sc *godog.Scenario, err error) (context.Context, error) {
 	defer w.s.markTime(sc.Id, true)
@@ -84,11 +84,17 @@ func (w *World) after(ctx context.Context, sc *godog.Scenario, err error) (conte
 			restoreErrs = append(restoreErrs, rerr)
 		}
 	}
-	if reason := w.s.SkipReason(sc.Id); reason != "" {
-		ctx = godog.Attach(ctx, godog.Attachment{FileName: "skipped", MediaType: "text/plain", Body: []byte(reason)})
-	}
 	if len(restoreErrs) > 0 {
 		return ctx, fmt.Errorf("restoring fixtures failed: %w", errors.Join(restoreErrs...))
+	}
+	return ctx, nil
+}
+
+// afterStep attaches the reason of a skip to the step that skipped, so the
+// Cucumber JSON report carries it.
+func (w *World) afterStep(ctx context.Context, _ *godog.Step, _ godog.StepResultStatus, err error) (context.Context, error) {
+	if err != nil && errors.Is(err, godog.ErrSkip) {
+		ctx = godog.Attach(ctx, godog.Attachment{FileName: "skipped", MediaType: "text/plain", Body: []byte(skipReason(err))})
 	}
 	return ctx, nil
 }
