@@ -109,7 +109,7 @@ Feature: Approve Task
       And no event is published for the task
 
     @mock
-    Scenario: the docs' example response, for the docs' example task
+    Scenario: approving the docs' example task answers the docs' example response
       Given a COMPLETED task that is not approved
       When I approve the task
       Then the request succeeds

@@ -168,6 +168,11 @@ Feature: Authentication and authorization
         """
       Then the request fails with 401 "Invalid or missing API key"
 
+    Scenario: a PROCESSING task looked up in an unknown project: 404 comes before the state rule
+      Given a PROCESSING task that is not approved
+      When I approve a task in a project that does not exist
+      Then the request fails with 404 "Project not found"
+
     Scenario: a PROCESSING task in another team's project: 403 comes before the state rule
       Given a PROCESSING task that is approved
       And I use an API key of another team
