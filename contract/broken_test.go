@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -34,7 +35,7 @@ func breaking(inner http.Handler, bend func(r *http.Request, res *response, inne
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		res := capture(inner, r)
-		if strings.HasPrefix(r.URL.Path, "/v2/") {
+		if r.URL.Path != "/_mock/health" {
 			bend(r, res, inner)
 		}
 		for k, v := range res.header {
@@ -81,7 +82,11 @@ func payload(m map[string]any) map[string]any {
 	return p
 }
 
-func isOp(r *http.Request, op string) bool { return strings.HasSuffix(r.URL.Path, "/"+op) }
+func isOp(r *http.Request, op string) bool {
+	return strings.HasPrefix(r.URL.Path, "/v2/") && strings.HasSuffix(r.URL.Path, "/"+op)
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/v2/") }
 
 // variants each break one documented rule of the real mock. want names the
 // scenarios (the rules) the suite must report as failed.
@@ -115,7 +120,7 @@ var variants = []struct {
 	{
 		name: "401 answered as 403", features: []string{"auth.feature"},
 		bend: func(r *http.Request, res *response, inner http.Handler) {
-			if res.status == http.StatusUnauthorized {
+			if isAPI(r) && res.status == http.StatusUnauthorized {
 				res.status = http.StatusForbidden
 				editJSON(res, func(m map[string]any) { m["statusCode"] = 403; m["error"] = "Forbidden" })
 			}
@@ -126,7 +131,7 @@ var variants = []struct {
 	{
 		name: "approved missing from the response", features: []string{"approve.feature"},
 		bend: func(r *http.Request, res *response, inner http.Handler) {
-			if res.status == http.StatusOK {
+			if isAPI(r) && res.status == http.StatusOK {
 				editJSON(res, func(m map[string]any) { delete(payload(m), "approved") })
 			}
 		},
@@ -136,7 +141,7 @@ var variants = []struct {
 	{
 		name: "the envelope dropped", features: []string{"get.feature"},
 		bend: func(r *http.Request, res *response, inner http.Handler) {
-			if res.status == http.StatusOK {
+			if isAPI(r) && res.status == http.StatusOK {
 				editJSON(res, func(m map[string]any) {
 					p := payload(m)
 					delete(m, "payload")
@@ -162,7 +167,7 @@ var variants = []struct {
 	{
 		name: "a rule error answered as text", features: []string{"approve.feature"},
 		bend: func(r *http.Request, res *response, inner http.Handler) {
-			if res.status == http.StatusBadRequest {
+			if isAPI(r) && res.status == http.StatusBadRequest {
 				res.body = []byte(message(res))
 				res.header.Set("Content-Type", "text/plain; charset=utf-8")
 			}
@@ -204,7 +209,7 @@ var variants = []struct {
 	{
 		name: "scopes are not checked", features: []string{"auth.feature"},
 		bend: func(r *http.Request, res *response, inner http.Handler) {
-			if res.status == http.StatusForbidden && strings.Contains(message(res), "scope") {
+			if isAPI(r) && res.status == http.StatusForbidden && strings.Contains(message(res), "scope") {
 				r.Header.Set("Authorization", "Bearer "+DefaultAPIKey)
 				r.Body = http.NoBody
 				*res = *capture(inner, r)
@@ -215,7 +220,7 @@ var variants = []struct {
 	{
 		name: "404 checked before 403", features: []string{"auth.feature"},
 		bend: func(r *http.Request, res *response, inner http.Handler) {
-			if res.status == http.StatusForbidden && message(res) == "API key does not grant access to this team" {
+			if isAPI(r) && res.status == http.StatusForbidden && message(res) == "API key does not grant access to this team" {
 				r.Header.Set("Authorization", "Bearer "+DefaultAPIKey)
 				if got := capture(inner, r); got.status == http.StatusNotFound {
 					*res = *got
@@ -233,7 +238,41 @@ var variants = []struct {
 		},
 		want: []string{"a report whose body has no issues is refused", "a report without a body is refused"},
 	},
+	{
+		name: "an approval never reaches the training dataset", features: []string{"approve.feature"},
+		bend: func(r *http.Request, res *response, inner http.Handler) {
+			if r.URL.Path == "/_mock/training" {
+				res.body = []byte("[]")
+			}
+		},
+		want:     []string{"approving records the API key, adds the task to the training dataset and publishes task_approved"},
+		wantText: "is not in the training dataset",
+	},
+	{
+		name: "a refused approval publishes an event", features: []string{"approve.feature"},
+		bend: func(r *http.Request, res *response, inner http.Handler) {
+			if isOp(r, "approve") && res.status == http.StatusBadRequest {
+				refused.Store(strings.Split(r.URL.Path, "/")[6], true)
+			}
+			if r.URL.Path == "/_mock/events" {
+				var events []map[string]any
+				_ = json.Unmarshal(res.body, &events)
+				refused.Range(func(id, _ any) bool {
+					events = append(events, map[string]any{"id": "evt_x", "type": "task_approved", "event": "APPROVED", "event_level": "TASK",
+						"project_id": DefaultProject, "task": map[string]any{"id": id}})
+					return true
+				})
+				res.body, _ = json.Marshal(events)
+			}
+		},
+		want:     []string{"a refused approval records nothing"},
+		wantText: "want no event for task",
+	},
 }
+
+// refused holds the tasks whose approval was refused, for the variant that
+// invents an event for each.
+var refused sync.Map
 
 // TestSuiteCatchesBrokenMocks runs the suite against variants of the mock
 // that each break one documented rule: every run must fail, and name the
