@@ -181,6 +181,3 @@ func (p *FileProvider) Key(_ context.Context, _ *World, kind KeyKind) (string, e
 	}
 	return "", Skip("fixtures: no key %s is listed (add it under keys.%s)", kind, kind)
 }
-
-// Restore has nothing more to do: each task registered its own restore.
-func (p *FileProvider) Restore(context.Context, *World) error { return nil }

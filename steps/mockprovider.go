@@ -77,7 +77,3 @@ func (MockProvider) Key(ctx context.Context, w *World, kind KeyKind) (string, er
 	w.keys[kind] = key
 	return key, nil
 }
-
-// Restore has nothing to do: the seeded task is deleted by the hook Task
-// registers, and seeded keys are unique to the scenario.
-func (MockProvider) Restore(context.Context, *World) error { return nil }

@@ -57,7 +57,7 @@ type Provider interface {
 	Task(ctx context.Context, w *World, want TaskWant) (TaskRef, error)
 	// Key returns an API key of the given kind.
 	Key(ctx context.Context, w *World, kind KeyKind) (string, error)
-	// Restore undoes what the scenario changed where it can; it is called
-	// once per scenario, after its last step.
-	Restore(ctx context.Context, w *World) error
 }
+
+// A provider undoes what a scenario changed by registering a function with
+// World.OnRestore when it hands out a task.

@@ -19,7 +19,6 @@ import (
 type World struct {
 	s        *Suite
 	pickleID string
-	name     string
 	session  string // unique id of the scenario, sent as X-Mock-Session
 
 	key      string      // the API key requests carry; "" sends none
@@ -62,7 +61,6 @@ func (w *World) Task() *TaskRef { return w.task }
 func (w *World) before(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
 	w.pickleID = sc.Id
 	w.s.markTime(sc.Id, false)
-	w.name = sc.Name
 	w.session = w.Unique("scn")
 	w.vars["unknown_task_id"] = w.Unique("task_missing")
 	w.vars["unknown_project_id"] = w.Unique("proj_missing")
@@ -76,11 +74,6 @@ func (w *World) after(ctx context.Context, sc *godog.Scenario, err error) (conte
 	var restoreErrs []error
 	for i := len(w.restores) - 1; i >= 0; i-- {
 		if rerr := w.restores[i](context.WithoutCancel(ctx)); rerr != nil {
-			restoreErrs = append(restoreErrs, rerr)
-		}
-	}
-	if w.s.Provider != nil {
-		if rerr := w.s.Provider.Restore(context.WithoutCancel(ctx), w); rerr != nil {
 			restoreErrs = append(restoreErrs, rerr)
 		}
 	}
