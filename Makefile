@@ -26,3 +26,9 @@ unit:
 
 lint-spec:
 	bash scripts/lint-spec.sh
+
+## contract: run the contract suite against SENDAI_BASE_URL (default: the mock of `make run`); ARGS="-format junit:report.xml" to add flags
+SENDAI_BASE_URL ?= http://127.0.0.1:4010
+.PHONY: contract
+contract:
+	$(GO) run ./cmd/sendai-contract -base-url $(SENDAI_BASE_URL) $(ARGS)

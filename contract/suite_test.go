@@ -1,0 +1,50 @@
+package contract
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestContractSuite runs every built-in scenario against the in-process
+// mock, concurrently: any failed, undefined or pending step, or a skipped
+// scenario, fails the test.
+func TestContractSuite(t *testing.T) {
+	var mu sync.Mutex
+	sessions := map[string]bool{}
+	var missing []string
+	mock := newMock(t)
+	base := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := r.Header.Get("X-Mock-Session")
+		mu.Lock()
+		if s == "" && r.URL.Path != "/_mock/health" && !strings.Contains(r.URL.Path, "task_preflight_") {
+			missing = append(missing, r.Method+" "+r.URL.Path)
+		}
+		sessions[s] = true
+		mu.Unlock()
+		mock.ServeHTTP(w, r)
+	}))
+	var out bytes.Buffer
+	res, err := Run(context.Background(), Options{BaseURL: base, Output: &out, NoColors: true, Concurrency: 8, Format: "progress"})
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	if !res.OK() || res.Count(Skipped) > 0 {
+		t.Fatalf("the suite failed against the mock: %d passed, %d failed, %d skipped, %d undefined, %d pending\n%s",
+			res.Count(Passed), res.Count(Failed), res.Count(Skipped), res.Count(Undefined), res.Count(Pending), out.String())
+	}
+	if got := res.Count(Passed); got < 100 {
+		t.Errorf("want the whole suite to run (over 100 scenarios), got %d", got)
+	}
+	// Every request of a scenario names its session, unique per scenario.
+	if len(missing) > 0 {
+		t.Errorf("%d requests without X-Mock-Session, e.g. %s", len(missing), missing[0])
+	}
+	if got := len(sessions) - 1; got != len(res.Scenarios) { // minus the preflight's ""
+		t.Errorf("want one session per scenario (%d), got %d", len(res.Scenarios), got)
+	}
+	t.Logf("%d scenarios passed, %d steps", res.Count(Passed), res.Steps)
+}
