@@ -62,7 +62,7 @@ Feature: Report Task
         | has issues of wrong type | {"issues": "poor_quality"}                                    | body.issues          |
         | has an issue sans label  | {"issues": [{"value": "poor_quality"}]}                       | body.issues.0.label  |
         | has an empty label       | {"issues": [{"label": "", "value": "poor_quality"}]}          | body.issues.0.label  |
-        | has an unknown property  | {"issues": [{"label": "A", "value": "a"}], "severity": "high"} | body                 |
+        | has an unknown property  | {"issues": [{"label": "A", "value": "a"}], "severity": "high"} | body.severity        |
 
     Scenario: a report without a body is refused
       Given a REVIEWING task that is not approved

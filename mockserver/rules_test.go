@@ -347,7 +347,12 @@ func TestReportTask(t *testing.T) {
 		{name: "empty issues", key: docKey, task: "task_reviewing_001", body: `{"issues":[]}`, status: 400, after: fieldIs("body.issues")},
 		{name: "issue without value", key: docKey, task: "task_reviewing_001", body: `{"issues":[{"label":"x"}]}`, status: 400, after: fieldIs("body.issues.0.value")},
 		{name: "issues of the wrong type", key: docKey, task: "task_reviewing_001", body: `{"issues":"poor_quality"}`, status: 400, after: fieldIs("body.issues")},
-		{name: "malformed JSON", key: docKey, task: "task_reviewing_001", body: `{"issues":[`, status: 400},
+		{name: "unknown property", key: docKey, task: "task_reviewing_001", body: `{"issues":[{"label":"a","value":"b"}],"severity":"high"}`, status: 400, after: fieldIs("body.severity")},
+		{name: "malformed JSON", key: docKey, task: "task_reviewing_001", body: `{"issues":[`, status: 400, after: func(t *testing.T, ts *testServer, rec *httptest.ResponseRecorder) {
+			if msg := gjson.Get(rec.Body.String(), "message").String(); strings.Contains(msg, ": :") || !strings.Contains(msg, "body") {
+				t.Errorf("message %q should name the body once, without an empty clause", msg)
+			}
+		}},
 		{name: "no body", key: docKey, task: "task_reviewing_001", status: 400},
 		{name: "unknown task is checked after the body", key: docKey, task: "task_nope", body: good, status: 404, message: "Task not found"},
 		{name: "read-only key", key: "READ_ONLY_KEY", task: "task_reviewing_001", body: good, status: 403, message: "API key lacks the required scope: task.edit"},

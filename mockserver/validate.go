@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -138,6 +139,14 @@ func fieldErrorsWithPrefix(prefix string, err error) []FieldError {
 		if ptr := e.JSONPointer(); len(ptr) > 0 {
 			field += "." + strings.Join(ptr, ".")
 		}
+		// An unknown property is reported at its parent; name the property itself.
+		if q, ok := strings.CutPrefix(e.Reason, "property "); ok {
+			if q, ok = strings.CutSuffix(q, " is unsupported"); ok {
+				if name, err := strconv.Unquote(q); err == nil {
+					field += "." + name
+				}
+			}
+		}
 		return []FieldError{{Field: field, Reason: e.Reason}}
 	}
 	var schemaErr *openapi3.SchemaError
@@ -151,7 +160,10 @@ func fieldErrorsWithPrefix(prefix string, err error) []FieldError {
 func reason(err error) string {
 	var parseErr *openapi3filter.ParseError
 	if errors.As(err, &parseErr) {
-		if parseErr.Cause != nil {
+		switch {
+		case parseErr.Cause != nil && parseErr.Reason == "":
+			return parseErr.Cause.Error()
+		case parseErr.Cause != nil:
 			return parseErr.Reason + ": " + parseErr.Cause.Error()
 		}
 		return parseErr.Reason
