@@ -75,7 +75,7 @@ func operations(doc *openapi3.T) ([]*operation, error) {
 			ops = append(ops, &operation{
 				id: op.OperationID, method: method, path: path, scope: scopes[0], handler: h,
 				streamLimit: streamedBodies[op.OperationID],
-				route: &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op},
+				route:       &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op},
 			})
 		}
 	}

@@ -116,7 +116,7 @@ func (w *World) CreateUpload(p Principal, teamID, projectID string, in NewUpload
 		meta = []Meta{}
 	}
 	u := Upload{
-		ID: w.freeIDLocked("upl", func(id string) bool { _, used := pr.uploads[id]; return used }),
+		ID:   w.freeIDLocked("upl", func(id string) bool { _, used := pr.uploads[id]; return used }),
 		Name: in.Name, Status: UploadProcessing, Meta: meta, FolderID: FolderInbox,
 		CreatedAt: now.Truncate(time.Millisecond),
 	}
