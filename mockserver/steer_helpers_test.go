@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -46,6 +47,7 @@ func newSteerMock(t *testing.T, tweak func(*Config)) *steerMock {
 		Spec: spec, Fixtures: fx, Clock: clock, ProcessingDelay: time.Minute,
 		WebhookBackoff: time.Millisecond,
 		OnViolation:    func(v Violation) { t.Errorf("response breaks openapi.yaml: %v", v) },
+		Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	if tweak != nil {
 		tweak(&cfg)
@@ -345,4 +347,33 @@ func (s *sseStream) next(t *testing.T) sseEvent {
 		t.Fatalf("no event on the stream within %v", waitFor)
 	}
 	return sseEvent{}
+}
+
+// deliveries waits until the deliveries log of a session satisfies done
+// (the log is written after the target answered), and returns it.
+func (m *steerMock) deliveries(done func([]Delivery) bool, headers ...string) []Delivery {
+	m.t.Helper()
+	deadline := time.Now().Add(waitFor)
+	for {
+		var ds []Delivery
+		m.want(m.do(http.MethodGet, "/_mock/webhooks/deliveries", nil, headers...), http.StatusOK, "deliveries").json(m.t, &ds)
+		if done(ds) {
+			return ds
+		}
+		if time.Now().After(deadline) {
+			m.t.Fatalf("deliveries log never got there within %v: %+v", waitFor, ds)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func hasDelivery(typ, outcome string) func([]Delivery) bool {
+	return func(ds []Delivery) bool {
+		for _, d := range ds {
+			if d.EventType == typ && d.Outcome == outcome {
+				return true
+			}
+		}
+		return false
+	}
 }
