@@ -75,6 +75,7 @@ func (s *Server) putTask(c *gin.Context) {
 		writeError(c, http.StatusBadRequest, invalidMessage(fields), fields)
 		return
 	}
+	t.Normalize()
 	if fields := s.checkTask(t); len(fields) > 0 {
 		writeError(c, http.StatusBadRequest, invalidMessage(fields), fields)
 		return

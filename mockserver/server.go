@@ -142,6 +142,7 @@ func (s *Server) checkFixtures() error {
 			if t.ProjectID == "" {
 				t.ProjectID = p.ProjectID
 			}
+			t.Normalize()
 			if fields := s.checkTask(t); len(fields) > 0 {
 				return fmt.Errorf("fixtures: task %s/%s/%s: %s", p.TeamID, p.ProjectID, t.ID, invalidMessage(fields))
 			}

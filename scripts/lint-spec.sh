@@ -17,4 +17,4 @@ if [[ ! -x "${SPECTRAL_BIN}" ]]; then
 fi
 
 echo "Spectral $("${SPECTRAL_BIN}" --version)" >&2
-"${SPECTRAL_BIN}" lint openapi.yaml mockserver/control.yaml --ruleset .spectral.yaml --fail-severity=error
+"${SPECTRAL_BIN}" lint openapi.yaml mockserver/control.yaml --ruleset .spectral.yaml --fail-severity=warn

@@ -18,7 +18,7 @@ func (w *World) PutTask(teamID, projectID string, t Task) (Task, bool, error) {
 	if !t.Status.Valid() {
 		return Task{}, false, Errorf(Invalid, "status %q is not one of %v", t.Status, Statuses)
 	}
-	t.normalize()
+	t.Normalize()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	created := w.storeLocked(teamID, projectID, t)

@@ -3,7 +3,10 @@
 // of tasks or an *Error whose Code the transport maps to a status.
 package world
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Status is a task's pipeline state.
 type Status string
@@ -107,14 +110,21 @@ func DefaultTask(projectID, taskID string, now time.Time) Task {
 	}
 }
 
-// normalize replaces nil slices so that the JSON form always has arrays.
-func (t *Task) normalize() {
+// Normalize replaces nil slices so that the JSON form always has arrays.
+// Pages are copied before they are changed: they may be shared.
+func (t *Task) Normalize() {
 	if t.Meta == nil {
 		t.Meta = []Meta{}
 	}
 	if t.Pages == nil {
 		t.Pages = []Page{}
 	}
+	if !slices.ContainsFunc(t.Pages, func(p Page) bool {
+		return p.Annotations == nil || p.Checkboxes == nil || p.Segments == nil || p.Signatures == nil
+	}) {
+		return
+	}
+	t.Pages = slices.Clone(t.Pages)
 	for i := range t.Pages {
 		p := &t.Pages[i]
 		if p.Annotations == nil {

@@ -130,7 +130,7 @@ func (w *World) CreateUpload(p Principal, teamID, projectID string, in NewUpload
 			ID: id, Name: f.Name, CreatedAt: u.CreatedAt, Meta: meta, Status: StatusProcessing,
 			StepType: "EXTRACT", UploadID: u.ID, ProjectID: projectID,
 		}
-		t.normalize()
+		t.Normalize()
 		w.storeLocked(teamID, projectID, t)
 		started = append(started, pr.tasks[id])
 		u.Files = append(u.Files, UploadFile{Name: f.Name, FileType: f.Type, FileSize: f.Size, TaskID: id})

@@ -143,7 +143,7 @@ func (w *World) Reset() {
 			if t.ProjectID == "" {
 				t.ProjectID = p.ProjectID
 			}
-			t.normalize()
+			t.Normalize()
 			w.storeLocked(p.TeamID, p.ProjectID, t)
 		}
 		pr := w.projectLocked(p.TeamID, p.ProjectID)
