@@ -202,6 +202,8 @@ func (s *Server) steer(op *operation) gin.HandlerFunc {
 // the request should carry on to its handler.
 func (s *Server) applyFault(c *gin.Context, op *operation, r *FaultRule) bool {
 	if d := faultDelay(r); d > 0 {
+		// A long delay must not run into the server's write timeout.
+		_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(d + time.Minute))
 		if !sleepCtx(c.Request.Context(), s.closed, d) {
 			c.Abort()
 			return false

@@ -174,6 +174,9 @@ func (w *captureWriter) Write(p []byte) (int, error) {
 
 func (w *captureWriter) WriteString(s string) (int, error) { return w.Write([]byte(s)) }
 
+// Unwrap lets http.ResponseController reach the connection (deadlines).
+func (w *captureWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (s *Server) listRequests(c *gin.Context) {
 	var m JournalMatcher
 	m.Operation, m.Method, m.Path, m.TaskID = c.Query("operation"), c.Query("method"), c.Query("path"), c.Query("task_id")

@@ -3,8 +3,13 @@ package mockserver
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,6 +26,9 @@ import (
 var ControlSpecYAML []byte
 
 func (s *Server) initSteering() error {
+	if err := s.checkUploadFixtures(); err != nil {
+		return err
+	}
 	s.streamOpts = s.reqOpts
 	s.streamOpts.ExcludeRequestBody = true
 	s.clock = s.cfg.Clock
@@ -151,4 +159,38 @@ func (s *Server) inspectUpload(c *gin.Context) {
 type readCloser struct {
 	io.Reader
 	io.Closer
+}
+
+// checkUploadFixtures validates every fixture upload against the spec's
+// Upload schema, so a bad fixtures folder fails at start.
+func (s *Server) checkUploadFixtures() error {
+	ref := s.cfg.Spec.Components.Schemas["Upload"]
+	if ref == nil || ref.Value == nil {
+		return errors.New("openapi.yaml has no Upload schema")
+	}
+	for _, p := range s.cfg.Fixtures.Projects {
+		for _, u := range p.Uploads {
+			if u.Files == nil {
+				u.Files = []world.UploadFile{}
+			}
+			if u.Meta == nil {
+				u.Meta = []world.Meta{}
+			}
+			if u.FolderID == "" {
+				u.FolderID = world.FolderInbox
+			}
+			data, err := json.Marshal(u)
+			if err != nil {
+				return err
+			}
+			var v any
+			if err := json.Unmarshal(data, &v); err != nil {
+				return err
+			}
+			if err := ref.Value.VisitJSON(v, openapi3.MultiErrors()); err != nil {
+				return fmt.Errorf("fixtures: upload %s/%s/%s: %s", p.TeamID, p.ProjectID, u.ID, invalidMessage(fieldErrorsWithPrefix("upload", err)))
+			}
+		}
+	}
+	return nil
 }

@@ -27,6 +27,8 @@ const (
 	// drainAfterTooLarge is how much of a refused upload is still read
 	// before answering, so that clients still sending see the answer.
 	drainAfterTooLarge = 64 << 20
+	// uploadReadTimeout is how long reading one upload's body may take.
+	uploadReadTimeout = 30 * time.Minute
 )
 
 // createUploadResponse is Create Upload's documented answer: unwrapped,
@@ -54,6 +56,8 @@ func badField(c *gin.Context, field, reason string) {
 // skipped for this operation (auth and path parameters are still checked)
 // and the form's rules are enforced here.
 func (s *Server) createUpload(c *gin.Context, rq *apiRequest) {
+	// A batch of 100 files of 40 MB outlasts the server's read timeout.
+	_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(uploadReadTimeout))
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
 		badField(c, "body", "must be multipart/form-data: "+err.Error())
