@@ -72,8 +72,11 @@ func TestFaultDrop(t *testing.T) {
 	if m.task("task_reviewing_001").Status != "REVIEWING" {
 		t.Error("a dropped request reached the world")
 	}
+	// The client sees the close before the mock has journaled it: wait.
 	var entries []JournalEntry
-	m.do(http.MethodGet, "/_mock/requests?operation=completeTask", nil).json(t, &entries)
+	for deadline := time.Now().Add(waitFor); len(entries) == 0 && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		m.do(http.MethodGet, "/_mock/requests?operation=completeTask", nil).json(t, &entries)
+	}
 	if len(entries) != 1 || !entries[0].Dropped || entries[0].Status != 0 {
 		t.Errorf("journal = %+v, want one dropped completeTask", entries)
 	}
