@@ -83,7 +83,7 @@ func TestLifecycleOnManualClock(t *testing.T) {
 		t.Errorf("SSE event %s %s = %+v, want task_approved of %s", sse.id, sse.typ, streamed, ids[0])
 	}
 	hooked := hook.waitEvent(t, "task_approved", ids[0])
-	if hooked.ID != streamed.ID || hooked.EventLevel != "TASK" {
+	if hooked.ID != streamed.ID || hooked.EventLevel != "TASK" || hooked.Upload == nil {
 		t.Errorf("webhook's task_approved = %+v, want the streamed event %s", hooked, streamed.ID)
 	}
 

@@ -102,6 +102,9 @@ func TestUploadFollowsItsTasks(t *testing.T) {
 	if got := joinComma(uploadEventTypes(*events)); got != want {
 		t.Errorf("events %s, want %s", got, want)
 	}
+	if discarded := (*events)[1]; discarded.Upload == nil || discarded.Upload.(*Upload).ID != u.ID || discarded.Task.ID != b {
+		t.Errorf("task_discarded does not carry its task and upload: %+v", discarded)
+	}
 	last := (*events)[len(*events)-1]
 	if last.Event != "PROCESSED" || last.EventLevel != "UPLOAD" || last.Task != nil || last.Upload.(*Upload).ID != u.ID {
 		t.Errorf("upload.processed = %+v", last)

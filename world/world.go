@@ -381,11 +381,20 @@ func (w *World) auditLocked(now time.Time, action string, p Principal, teamID, p
 	})
 }
 
+// publishTaskLocked publishes a task-level event; like the documented
+// notifications it carries the task's upload too, when the world has it.
 func (w *World) publishTaskLocked(now time.Time, typ, event, teamID string, t Task) {
-	w.publishLocked(Event{
+	e := Event{
 		ID: w.nextID("evt"), Type: typ, Event: event, EventLevel: "TASK",
 		TeamID: teamID, ProjectID: t.ProjectID, Task: &t, CreatedAt: now,
-	})
+	}
+	if pr := w.projects[projectRef{teamID, t.ProjectID}]; pr != nil {
+		if us, ok := pr.uploads[t.UploadID]; ok {
+			u := *us
+			e.Upload = &u
+		}
+	}
+	w.publishLocked(e)
 }
 
 func (w *World) publishLocked(e Event) {
