@@ -16,6 +16,9 @@ import (
 // proxies and browsers keep it open. It runs on the wall clock.
 const sseKeepAlive = 15 * time.Second
 
+// streamPath serves the event stream.
+const streamPath = "/_mock/events/stream"
+
 // sseBuffer is how many events a slow stream may fall behind before it
 // misses some; a missed event is still in GET /_mock/events.
 const sseBuffer = 256

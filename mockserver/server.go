@@ -170,7 +170,8 @@ func (s *Server) recovery(c *gin.Context) {
 // accessLog logs one line per request; at debug level with both bodies.
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
-	debug := s.log.Enabled(c.Request.Context(), slog.LevelDebug)
+	// An event stream never ends: its body is not kept for the log line.
+	debug := s.log.Enabled(c.Request.Context(), slog.LevelDebug) && c.Request.URL.Path != streamPath
 	var reqBody []byte
 	var rec *recorder
 	if debug {

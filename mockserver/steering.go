@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -86,7 +87,7 @@ func (s *Server) steeringControl(g *gin.RouterGroup) {
 	g.GET("/sessions", s.listSessions)
 	g.DELETE("/sessions/:name", s.deleteSession)
 	g.GET("/events", s.listEvents)
-	g.GET("/events/stream", s.streamEvents)
+	g.GET(strings.TrimPrefix(streamPath, "/_mock"), s.streamEvents)
 	g.GET("/webhooks", s.listWebhooks)
 	g.POST("/webhooks", s.addWebhook)
 	g.DELETE("/webhooks", s.deleteWebhooks)
