@@ -84,18 +84,29 @@ const seedApproveResponse = `{
 }
 }`
 
-const taskPath = "/v2/{team_id}/project/{project_id}/task/{task_id}"
+const (
+	taskPath   = "/v2/{team_id}/project/{project_id}/task/{task_id}"
+	uploadPath = "/v2/{team_id}/project/{project_id}/upload"
+)
+
+// Every operation documents these responses; some document more.
+var commonStatuses = []int{200, 400, 401, 403, 404}
 
 var specOperations = []struct {
 	id, method, path string
 	scopes           []string
+	bodyType         string // the request body's media type, "" for none
+	extraStatuses    []int
 }{
-	{"getTask", http.MethodGet, taskPath, []string{"task.read"}},
-	{"completeTask", http.MethodPost, taskPath + "/complete", []string{"task.edit"}},
-	{"approveTask", http.MethodPost, taskPath + "/approve", []string{"task.edit"}},
-	{"disapproveTask", http.MethodPost, taskPath + "/disapprove", []string{"task.edit"}},
-	{"discardTask", http.MethodPost, taskPath + "/discard", []string{"task.edit"}},
-	{"reportTask", http.MethodPost, taskPath + "/report", []string{"task.edit"}},
+	{"getTask", http.MethodGet, taskPath, []string{"task.read"}, "", nil},
+	{"completeTask", http.MethodPost, taskPath + "/complete", []string{"task.edit"}, "", nil},
+	{"approveTask", http.MethodPost, taskPath + "/approve", []string{"task.edit"}, "", nil},
+	{"disapproveTask", http.MethodPost, taskPath + "/disapprove", []string{"task.edit"}, "", nil},
+	{"discardTask", http.MethodPost, taskPath + "/discard", []string{"task.edit"}, "", nil},
+	{"reportTask", http.MethodPost, taskPath + "/report", []string{"task.edit"}, "application/json", nil},
+	{"createUpload", http.MethodPost, uploadPath, []string{"upload.create"}, "multipart/form-data", []int{413}},
+	{"getUpload", http.MethodGet, uploadPath + "/{upload_id}", []string{"upload.read"}, "", nil},
+	{"moveUpload", http.MethodPost, uploadPath + "/{upload_id}/move/{folder_id}", []string{"upload.edit"}, "", nil},
 }
 
 func loadSpecT(t *testing.T) *openapi3.T {
@@ -161,13 +172,17 @@ func TestSpecOperations(t *testing.T) {
 		if op.Summary == "" || op.Description == "" || len(op.Tags) == 0 {
 			t.Errorf("%s: summary, description and tags are required", want.id)
 		}
-		for _, code := range []int{200, 400, 401, 403, 404} {
+		for _, code := range append(append([]int{}, commonStatuses...), want.extraStatuses...) {
 			if op.Responses.Status(code) == nil {
 				t.Errorf("%s: response %d not documented", want.id, code)
 			}
 		}
-		if hasBody := op.RequestBody != nil; hasBody != (want.id == "reportTask") {
-			t.Errorf("%s: has request body = %v", want.id, hasBody)
+		if want.bodyType == "" {
+			if op.RequestBody != nil {
+				t.Errorf("%s: has a request body, want none", want.id)
+			}
+		} else if op.RequestBody == nil || op.RequestBody.Value.Content.Get(want.bodyType) == nil {
+			t.Errorf("%s: want a %s request body", want.id, want.bodyType)
 		}
 	}
 }
@@ -195,7 +210,7 @@ func TestOperationScopesAbsent(t *testing.T) {
 func validateExamples(t *testing.T, where string, mt *openapi3.MediaType) {
 	t.Helper()
 	if mt == nil {
-		t.Errorf("%s: no application/json content", where)
+		t.Errorf("%s: no content of the expected media type", where)
 		return
 	}
 	if mt.Schema == nil || mt.Schema.Value == nil {
@@ -228,7 +243,13 @@ func TestSpecExamplesMatchSchemas(t *testing.T) {
 		for method, op := range item.Operations() {
 			if op.RequestBody != nil {
 				where := op.OperationID + " request body"
-				validateExamples(t, where, op.RequestBody.Value.Content.Get("application/json"))
+				content := op.RequestBody.Value.Content
+				if len(content) != 1 {
+					t.Errorf("%s: want exactly one media type, got %d", where, len(content))
+				}
+				for _, mt := range content {
+					validateExamples(t, where, mt)
+				}
 			}
 			if op.Responses.Len() == 0 {
 				t.Errorf("%s %s: no responses", method, path)

@@ -31,7 +31,6 @@ func (s *Server) control(g *gin.RouterGroup) {
 	tasks.PUT("/:task_id", s.putTask)
 	tasks.DELETE("/:task_id", s.deleteTask)
 	g.PUT("/keys/:key", s.putKey)
-	g.GET("/events", func(c *gin.Context) { writeJSON(c, http.StatusOK, s.worldFor(c).Events()) })
 	g.GET("/audit", func(c *gin.Context) { writeJSON(c, http.StatusOK, s.worldFor(c).Audit()) })
 	g.GET("/training", func(c *gin.Context) { writeJSON(c, http.StatusOK, s.worldFor(c).Training()) })
 }

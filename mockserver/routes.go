@@ -24,6 +24,15 @@ var handlers = map[string]handlerFunc{
 	"completeTask":   (*Server).completeTask,
 	"discardTask":    (*Server).discardTask,
 	"reportTask":     (*Server).reportTask,
+	"createUpload":   (*Server).createUpload,
+	"getUpload":      (*Server).getUpload,
+	"moveUpload":     (*Server).moveUpload,
+}
+
+// streamedBodies are the operations whose handler reads the body itself,
+// as a stream with its own limits, instead of the spec's body check.
+var streamedBodies = map[string]int64{
+	"createUpload": maxUploadBytes,
 }
 
 // operation is what the spec says of one route, read once at start-up.
@@ -34,6 +43,9 @@ type operation struct {
 	route   *routers.Route
 	scope   string // the one scope the operation needs
 	handler handlerFunc
+	// streamLimit, if not zero, bounds a body the handler streams itself;
+	// validation then checks everything but the body.
+	streamLimit int64
 }
 
 // operations reads every operation of doc and pairs it with its handler.
@@ -62,7 +74,8 @@ func operations(doc *openapi3.T) ([]*operation, error) {
 			}
 			ops = append(ops, &operation{
 				id: op.OperationID, method: method, path: path, scope: scopes[0], handler: h,
-				route: &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op},
+				streamLimit: streamedBodies[op.OperationID],
+				route:       &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op},
 			})
 		}
 	}

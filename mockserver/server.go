@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -32,6 +33,13 @@ type Config struct {
 	// (tests use it to fail); the response is sent unchanged unless Strict.
 	OnViolation func(Violation)
 	Logger      *slog.Logger // nil: slog.Default()
+
+	// Webhooks receive every event of every sandbox (the -webhook flag).
+	Webhooks        []string
+	WebhookAttempts int           // zero: DefaultWebhookAttempts
+	WebhookBackoff  time.Duration // zero: DefaultWebhookBackoff
+	MaxSessions     int           // zero: DefaultMaxSessions
+	JournalSize     int           // zero: DefaultJournalSize
 }
 
 // Server is the mock: an http.Handler over one world.
@@ -43,6 +51,18 @@ type Server struct {
 	reqOpts openapi3filter.Options
 	resOpts openapi3filter.Options
 	ops     []*operation
+
+	// Steering: see steering.go.
+	streamOpts openapi3filter.Options
+	clock      world.Clock
+	sessions   *sessions
+	bus        *bus
+	hooks      *webhooks
+	journal    *journal
+	faults     *faults
+	closed     chan struct{}
+	close      func()
+	closeOnce  sync.Once
 }
 
 // Gin context keys.
@@ -72,20 +92,24 @@ func New(cfg Config) (*Server, error) {
 	if err := s.checkFixtures(); err != nil {
 		return nil, err
 	}
-	s.world = world.New(cfg.Fixtures, world.Options{Clock: cfg.Clock, ProcessingDelay: cfg.ProcessingDelay})
+	if err := s.initSteering(); err != nil {
+		return nil, err
+	}
+	s.world = s.newWorld("")
 
 	e := gin.New()
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
-	e.Use(s.recovery, s.accessLog)
+	e.Use(s.recovery, s.accessLog, s.useSession, s.record)
 	e.NoRoute(notFound)
 	e.NoMethod(methodNotAllowed)
 	for _, op := range ops {
-		e.Handle(op.method, ginPath(op.path), s.selfCheck, s.serve(op))
+		e.Handle(op.method, ginPath(op.path), s.selfCheck, s.steer(op), s.serve(op))
 	}
 	s.control(e.Group("/_mock"))
+	s.steeringControl(e.Group("/_mock"))
 	s.engine = e
 	return s, nil
 }
@@ -93,8 +117,14 @@ func New(cfg Config) (*Server, error) {
 // World returns the default world (tests inspect it).
 func (s *Server) World() *world.World { return s.world }
 
-// worldFor returns the world a request acts on.
-func (s *Server) worldFor(*gin.Context) *world.World { return s.world }
+// worldFor returns the world a request acts on: its sandbox's, or the
+// default one.
+func (s *Server) worldFor(c *gin.Context) *world.World {
+	if v, ok := c.Get(ctxSession); ok {
+		return v.(*session).world
+	}
+	return s.world
+}
 
 // ServeHTTP answers CORS preflights itself, then hands over to Gin.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -140,13 +170,15 @@ func (s *Server) recovery(c *gin.Context) {
 // accessLog logs one line per request; at debug level with both bodies.
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
-	debug := s.log.Enabled(c.Request.Context(), slog.LevelDebug)
+	// An event stream never ends: its body is not kept for the log line.
+	debug := s.log.Enabled(c.Request.Context(), slog.LevelDebug) && c.Request.URL.Path != streamPath
 	var reqBody []byte
 	var rec *recorder
 	if debug {
 		if c.Request.Body != nil {
 			reqBody, _ = io.ReadAll(io.LimitReader(c.Request.Body, maxBodyBytes+1))
-			c.Request.Body = io.NopCloser(bytesReader(reqBody))
+			// The rest of a large body (an upload) still reaches the handler.
+			c.Request.Body = readCloser{io.MultiReader(bytesReader(reqBody), c.Request.Body), c.Request.Body}
 		}
 		rec = newRecorder(c.Writer, false)
 		c.Writer = rec

@@ -65,6 +65,10 @@ func (s *Server) serve(op *operation) gin.HandlerFunc {
 				Request: c.Request, PathParams: params, Route: op.route, Options: &s.reqOpts,
 			},
 		}
+		limit := int64(maxBodyBytes)
+		if op.streamLimit > 0 {
+			limit, rq.input.Options = op.streamLimit, &s.streamOpts
+		}
 		c.Set(ctxOperation, op)
 		c.Set(ctxInput, rq.input)
 
@@ -76,7 +80,7 @@ func (s *Server) serve(op *operation) gin.HandlerFunc {
 		rq.principal = p
 
 		if c.Request.Body != nil {
-			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		}
 		if err := openapi3filter.ValidateRequest(c.Request.Context(), rq.input); err != nil {
 			var tooBig *http.MaxBytesError

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lint openapi.yaml with Spectral (standard "spectral:oas" ruleset, see .spectral.yaml).
+# Lint openapi.yaml and the control API's mockserver/control.yaml with
+# Spectral (standard "spectral:oas" ruleset, see .spectral.yaml).
 # Spectral is installed once into ./.cache/spectral and reused afterwards.
 set -euo pipefail
 
@@ -16,4 +17,4 @@ if [[ ! -x "${SPECTRAL_BIN}" ]]; then
 fi
 
 echo "Spectral $("${SPECTRAL_BIN}" --version)" >&2
-"${SPECTRAL_BIN}" lint openapi.yaml --ruleset .spectral.yaml --fail-severity=warn
+"${SPECTRAL_BIN}" lint openapi.yaml mockserver/control.yaml --ruleset .spectral.yaml --fail-severity=warn

@@ -22,6 +22,7 @@ func (w *World) PutTask(teamID, projectID string, t Task) (Task, bool, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	created := w.storeLocked(teamID, projectID, t)
+	w.syncUploadLocked(w.clock.Now(), teamID, projectID, t.UploadID)
 	return t, created, nil
 }
 
@@ -33,8 +34,10 @@ func (w *World) DeleteTask(teamID, projectID, taskID string) error {
 		return err
 	}
 	p := w.projects[projectRef{teamID, projectID}]
+	uploadID := p.tasks[taskID].UploadID
 	delete(p.tasks, taskID)
 	p.order = slices.DeleteFunc(p.order, func(id string) bool { return id == taskID })
+	w.syncUploadLocked(w.clock.Now(), teamID, projectID, uploadID)
 	return nil
 }
 

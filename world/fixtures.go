@@ -26,11 +26,15 @@ type KeyFixture struct {
 	Scopes []string `json:"scopes"`
 }
 
-// ProjectFixture is a project of a team with its tasks.
+// ProjectFixture is a project of a team with its tasks and uploads. A
+// project may appear in several files: its tasks and uploads add up, and
+// the last automation level given wins (default: review).
 type ProjectFixture struct {
-	TeamID    string `json:"team_id"`
-	ProjectID string `json:"project_id"`
-	Tasks     []Task `json:"tasks"`
+	TeamID     string     `json:"team_id"`
+	ProjectID  string     `json:"project_id"`
+	Automation Automation `json:"automation,omitempty"`
+	Tasks      []Task     `json:"tasks,omitempty"`
+	Uploads    []Upload   `json:"uploads,omitempty"`
 }
 
 // Scopes an API key can carry.
@@ -97,7 +101,7 @@ func (fx *Fixtures) check() error {
 			}
 		}
 	}
-	tasks := map[string]bool{}
+	tasks, uploads := map[string]bool{}, map[string]bool{}
 	for _, p := range fx.Projects {
 		if p.TeamID == "" || p.ProjectID == "" {
 			return fmt.Errorf("fixtures: a project needs team_id and project_id")
@@ -115,6 +119,21 @@ func (fx *Fixtures) check() error {
 				return fmt.Errorf("fixtures: task %s: unknown status %q", id, t.Status)
 			}
 			tasks[id] = true
+		}
+		if p.Automation != "" && !p.Automation.Valid() {
+			return fmt.Errorf("fixtures: %s/%s: automation %q is not one of %v", p.TeamID, p.ProjectID, p.Automation, Automations)
+		}
+		for _, u := range p.Uploads {
+			id := p.TeamID + "/" + p.ProjectID + "/" + u.ID
+			switch {
+			case u.ID == "":
+				return fmt.Errorf("fixtures: %s/%s: an upload has no id", p.TeamID, p.ProjectID)
+			case uploads[id]:
+				return fmt.Errorf("fixtures: upload %s appears twice", id)
+			case !u.Status.Valid():
+				return fmt.Errorf("fixtures: upload %s: unknown status %q", id, u.Status)
+			}
+			uploads[id] = true
 		}
 	}
 	return nil

@@ -42,8 +42,11 @@ type World struct {
 type projectRef struct{ team, project string }
 
 type project struct {
-	tasks map[string]*taskState
-	order []string // task IDs in the order they were added
+	tasks       map[string]*taskState
+	order       []string // task IDs in the order they were added
+	uploads     map[string]*Upload
+	uploadOrder []string // upload IDs in the order they were added
+	automation  Automation
 }
 
 // taskState is a stored task. Each stored version is a new taskState, so a
@@ -143,7 +146,14 @@ func (w *World) Reset() {
 			t.Normalize()
 			w.storeLocked(p.TeamID, p.ProjectID, t)
 		}
-		w.projectLocked(p.TeamID, p.ProjectID)
+		pr := w.projectLocked(p.TeamID, p.ProjectID)
+		if p.Automation != "" {
+			pr.automation = p.Automation
+		}
+		for _, u := range p.Uploads {
+			u.normalize()
+			pr.putUpload(u)
+		}
 	}
 	w.audit, w.training, w.events = nil, nil, nil
 	w.seq = 0
@@ -274,8 +284,10 @@ func (w *World) finishProcessing(teamID, projectID string, ts *taskState) {
 	if err != nil || cur != ts || ts.Status != StatusProcessing {
 		return
 	}
+	now := w.clock.Now()
 	ts.Status = StatusCompleted
-	w.publishTaskLocked(w.clock.Now(), "task_completed", "COMPLETED", teamID, ts.Task)
+	w.publishTaskLocked(now, "task_completed", "COMPLETED", teamID, ts.Task)
+	w.syncUploadLocked(now, teamID, projectID, ts.UploadID)
 }
 
 // Discard rejects a REVIEWING task: it becomes DISCARDED and task_discarded
@@ -295,6 +307,7 @@ func (w *World) Discard(p Principal, teamID, projectID, taskID string) (Task, er
 	ts.Status = StatusDiscarded
 	w.auditLocked(now, "discard", p, teamID, projectID, taskID, nil)
 	w.publishTaskLocked(now, "task_discarded", "DISCARDED", teamID, ts.Task)
+	w.syncUploadLocked(now, teamID, projectID, ts.UploadID)
 	return ts.Task, nil
 }
 
@@ -338,7 +351,7 @@ func (w *World) projectLocked(teamID, projectID string) *project {
 	ref := projectRef{teamID, projectID}
 	p, ok := w.projects[ref]
 	if !ok {
-		p = &project{tasks: map[string]*taskState{}}
+		p = &project{tasks: map[string]*taskState{}, uploads: map[string]*Upload{}, automation: AutomationReview}
 		w.projects[ref] = p
 	}
 	return p
@@ -368,11 +381,20 @@ func (w *World) auditLocked(now time.Time, action string, p Principal, teamID, p
 	})
 }
 
+// publishTaskLocked publishes a task-level event; like the documented
+// notifications it carries the task's upload too, when the world has it.
 func (w *World) publishTaskLocked(now time.Time, typ, event, teamID string, t Task) {
-	w.publishLocked(Event{
+	e := Event{
 		ID: w.nextID("evt"), Type: typ, Event: event, EventLevel: "TASK",
 		TeamID: teamID, ProjectID: t.ProjectID, Task: &t, CreatedAt: now,
-	})
+	}
+	if pr := w.projects[projectRef{teamID, t.ProjectID}]; pr != nil {
+		if us, ok := pr.uploads[t.UploadID]; ok {
+			u := *us
+			e.Upload = &u
+		}
+	}
+	w.publishLocked(e)
 }
 
 func (w *World) publishLocked(e Event) {

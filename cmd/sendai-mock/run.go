@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	sendaimock "sendaimock"
@@ -37,7 +39,15 @@ type config struct {
 	cors            bool
 	processingDelay time.Duration
 	logLevel        slog.Level
+	clock           string
+	webhooks        []string
 }
+
+// urlList is a repeatable flag.
+type urlList []string
+
+func (l *urlList) String() string     { return strings.Join(*l, ",") }
+func (l *urlList) Set(v string) error { *l = append(*l, v); return nil }
 
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	var cfg config
@@ -68,6 +78,12 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.BoolVar(&cfg.strict, "strict", envBool("SENDAI_MOCK_STRICT", false), "check every response against openapi.yaml; answer 500 on a violation (env SENDAI_MOCK_STRICT)")
 	fs.BoolVar(&cfg.cors, "cors", envBool("SENDAI_MOCK_CORS", true), "allow browsers from any origin (env SENDAI_MOCK_CORS)")
 	fs.DurationVar(&cfg.processingDelay, "processing-delay", envDur("SENDAI_MOCK_PROCESSING_DELAY", world.DefaultProcessingDelay), "how long a task shows PROCESSING (env SENDAI_MOCK_PROCESSING_DELAY)")
+	fs.StringVar(&cfg.clock, "clock", env("SENDAI_MOCK_CLOCK", mockserver.ClockReal), "real, or manual: time moves only through POST /_mock/clock/advance (env SENDAI_MOCK_CLOCK)")
+	hooks := urlList{}
+	if v := getenv("SENDAI_MOCK_WEBHOOKS"); v != "" {
+		hooks = strings.Fields(strings.ReplaceAll(v, ",", " "))
+	}
+	fs.Var(&hooks, "webhook", "URL that receives every event as a JSON POST; repeatable (env SENDAI_MOCK_WEBHOOKS, comma-separated)")
 	level := env("SENDAI_MOCK_LOG_LEVEL", "info")
 	fs.StringVar(&level, "log-level", level, "debug, info, warn or error; debug logs bodies (env SENDAI_MOCK_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
@@ -78,6 +94,15 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 	if err := cfg.logLevel.UnmarshalText([]byte(level)); err != nil {
 		return cfg, usageError{fmt.Errorf("-log-level: %w", err)}
+	}
+	cfg.webhooks = hooks
+	for _, h := range hooks {
+		if u, err := url.Parse(h); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return cfg, usageError{fmt.Errorf("-webhook %q: want an absolute http or https URL", h)}
+		}
+	}
+	if cfg.clock != mockserver.ClockReal && cfg.clock != mockserver.ClockManual {
+		return cfg, usageError{fmt.Errorf("-clock must be %s or %s, not %q", mockserver.ClockReal, mockserver.ClockManual, cfg.clock)}
 	}
 	if cfg.processingDelay <= 0 {
 		return cfg, usageError{errors.New("-processing-delay must be positive")}
@@ -101,13 +126,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	var clock world.Clock = world.RealClock{}
+	if cfg.clock == mockserver.ClockManual {
+		clock = world.NewManualClock(time.Now())
+	}
 	srv, err := mockserver.New(mockserver.Config{
-		Spec: spec, Fixtures: fx, ProcessingDelay: cfg.processingDelay,
-		CORS: cfg.cors, Strict: cfg.strict, Logger: logger,
+		Spec: spec, Fixtures: fx, Clock: clock, ProcessingDelay: cfg.processingDelay,
+		CORS: cfg.cors, Strict: cfg.strict, Logger: logger, Webhooks: cfg.webhooks,
 	})
 	if err != nil {
 		return err
 	}
+	defer srv.Close()
 
 	// Listen before serving, so a busy port fails at once.
 	ln, err := net.Listen("tcp", cfg.addr)
@@ -135,6 +165,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
+	// Event streams stay open until told; end them so Shutdown need not wait.
+	srv.Close()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
