@@ -124,15 +124,81 @@ func Catalogue() []StepDef {
 		{Group: "Mock only (tag the scenario @mock)", Pattern: `^no event is published for the task$`,
 			Example: "Then no event is published for the task",
 			bind:    func(w *World) any { return w.noEvent }},
-		{Group: "Mock only (tag the scenario @mock)", Pattern: `^(\d+) (seconds?|minutes?) pass(?:es)?$`,
-			Example: "When 3 seconds pass",
-			Doc:     "moves the mock's clock on (POST /_mock/clock/advance); tag the scenario @mock @clock",
+		{Group: "Mock only (tag the scenario @mock)", Pattern: `^(\d+) seconds? pass(?:es)?$`,
+			Example: "When 2 seconds pass",
+			Doc:     "moves the scenario's clock on (POST /_mock/clock/advance), running every transition that falls due; tag the scenario @mock @clock (the mock runs with -clock=manual)",
 			bind: func(w *World) any {
-				return func(ctx context.Context, n, unit string) error {
-					v, _ := strconv.Atoi(n)
-					return w.timePasses(ctx, v, unit)
+				return func(ctx context.Context, n string) error { v, _ := strconv.Atoi(n); return w.timePasses(ctx, v) }
+			}},
+		{Group: "Mock only (tag the scenario @mock)", Pattern: `^(\d+) minutes? pass(?:es)?$`,
+			Example: "When 5 minutes pass",
+			Doc:     "the same, in minutes",
+			bind: func(w *World) any {
+				return func(ctx context.Context, n string) error { v, _ := strconv.Atoi(n); return w.timePasses(ctx, v*60) }
+			}},
+
+		// --- uploads --------------------------------------------------------
+		{Group: "Uploads (tag the scenario @mock)", Pattern: `^the project is set to (review|auto-process)$`,
+			Example: "Given the project is set to auto-process",
+			Doc:     "the automation level of the scenario's project: review sends new tasks to REVIEWING, auto-process straight to COMPLETED (put back after the scenario)",
+			bind:    func(w *World) any { return w.setAutomation }},
+		{Group: "Uploads (tag the scenario @mock)", Pattern: `^I upload the files? ("[^"]+"(?:(?:, |,? and )"[^"]+")*)$`,
+			Example: `When I upload the files "invoice-1.pdf" and "invoice-2.pdf"`,
+			Doc:     "Create Upload (multipart: one \"file\" field per name, and projectId) into the scenario's project; remembers the upload as {upload_id} and the task made from each file",
+			bind:    func(w *World) any { return w.uploadNamed }},
+		{Group: "Uploads (tag the scenario @mock)", Pattern: `^I upload (\d+) files?$`, Example: "When I upload 2 files",
+			Doc: "the same, with files named document-1.pdf, document-2.pdf, ...",
+			bind: func(w *World) any {
+				return func(ctx context.Context, n string) error { v, _ := strconv.Atoi(n); return w.uploadCount(ctx, v) }
+			}},
+		{Group: "Uploads (tag the scenario @mock)", Pattern: `^the upload is created$`, Example: "Then the upload is created",
+			Doc:  "Create Upload answered 200 with the upload, unwrapped: {\"id\", \"projectId\", \"status\": \"processing\", ...}",
+			bind: func(w *World) any { return w.uploadCreated }},
+		{Group: "Uploads (tag the scenario @mock)", Pattern: `^the upload has (\d+) tasks?$`, Example: "Then the upload has 2 tasks",
+			Doc: "one task per file: the mock holds that many tasks of the upload, and Get Upload names one for each file",
+			bind: func(w *World) any {
+				return func(ctx context.Context, n string) error { v, _ := strconv.Atoi(n); return w.uploadHasTasks(ctx, v) }
+			}},
+		{Group: "Uploads (tag the scenario @mock)", Pattern: `^I get the upload$`, Example: "When I get the upload",
+			Doc:  "Get Upload; the JSON steps then read its answer",
+			bind: func(w *World) any { return w.getUploadStep }},
+		{Group: "Uploads (tag the scenario @mock)", Pattern: `^the upload's status is "([^"]*)"$`, Example: `Then the upload's status is "IN_REVIEW"`,
+			Doc:  "Get Upload's payload.status: PROCESSING, IN_REVIEW or COMPLETED",
+			bind: func(w *World) any { return w.uploadStatusIs }},
+		{Group: "Uploads (tag the scenario @mock)", Pattern: `^the upload is in the "([^"]*)" folder$`, Example: `Then the upload is in the "processed" folder`,
+			Doc:  "Get Upload's payload.folder_id: new uploads land in \"inbox\" and move to \"processed\" when every task is done",
+			bind: func(w *World) any { return w.uploadInFolder }},
+		{Group: "Uploads (tag the scenario @mock)", Pattern: `^(?:every|each) task of the upload is ` + status + `$`,
+			Example: "Then every task of the upload is REVIEWING",
+			Doc:     "Get Task of each task the upload made shows that status",
+			bind:    func(w *World) any { return w.everyTaskStatus }},
+		{Group: "Uploads (tag the scenario @mock)", Pattern: `^(?:every|each) task of the upload is (not )?approved$`,
+			Example: "Then every task of the upload is approved",
+			bind:    func(w *World) any { return w.everyTaskApproved }},
+		{Group: "Uploads (tag the scenario @mock)", Pattern: `^I ` + op + ` each task of the upload$`,
+			Example: "When I complete each task of the upload",
+			Doc:     "calls the operation on every task of the upload, in order; each must answer 200",
+			bind:    func(w *World) any { return w.operateOnEach }},
+		{Group: "Uploads (tag the scenario @mock)", Pattern: `^I ` + op + ` the (first|second|third|last) task of the upload$`,
+			Example: "When I approve the first task of the upload",
+			Doc:     "makes that task the scenario's task and calls the operation; the task steps (\"Then the request fails with ...\", \"the task is unchanged\") then check it",
+			bind:    func(w *World) any { return w.operateOnNth }},
+		{Group: "Uploads (tag the scenario @mock)", Pattern: `^(an?|no) (?:event "([^"]*)"|"([^"]*)" event) (?:is|was) published for the upload$`,
+			Example: `Then an event "upload.in_review" was published for the upload`,
+			Doc:     "/_mock/events holds one UPLOAD event of that type for the upload (none, with \"no\"); also `a \"upload.processed\" event is published for the upload`",
+			bind: func(w *World) any {
+				return func(ctx context.Context, article, a, b string) error {
+					no := ""
+					if article == "no" {
+						no = "no"
+					}
+					return w.uploadEvent(ctx, no, a, b)
 				}
 			}},
+		{Group: "Uploads (tag the scenario @mock)", Pattern: `^an? "([^"]*)" event (?:is|was) published for each task of the upload$`,
+			Example: `Then a "task_approved" event is published for each task of the upload`,
+			Doc:     "/_mock/events holds a TASK event of that type for every task of the upload",
+			bind:    func(w *World) any { return w.eventForEachTask }},
 
 		// --- generic HTTP ---------------------------------------------------
 		{Group: "Requests", Pattern: `^I set the header "([^"]*)" to "([^"]*)"$`,

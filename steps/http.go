@@ -94,6 +94,8 @@ type request struct {
 	method string
 	path   string // relative to the base URL, placeholders expanded
 	body   []byte
+	// contentType of body; "" sends JSON.
+	contentType string
 	// control marks a call to the mock's control API: no API key, no
 	// contract check.
 	control bool
@@ -112,7 +114,11 @@ func (w *World) send(ctx context.Context, r request) (*Exchange, error) {
 		return nil, fmt.Errorf("building %s %s: %w", r.method, r.path, err)
 	}
 	if r.body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		ct := r.contentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		req.Header.Set("Content-Type", ct)
 	}
 	req.Header.Set("Accept", "application/json")
 	if w.s.Mock {

@@ -118,16 +118,13 @@ func (w *World) noEvent(ctx context.Context) error {
 	return nil
 }
 
-// timePasses moves the mock's clock on. It needs a mock with a controllable
-// clock (POST /_mock/clock/advance).
-func (w *World) timePasses(ctx context.Context, n int, unit string) error {
-	seconds := n
-	if unit == "minute" || unit == "minutes" {
-		seconds = n * 60
-	}
+// timePasses moves the scenario's clock on by seconds. It needs a mock
+// with a manual clock (POST /_mock/clock/advance); on a manual clock each
+// session has its own, so no other scenario's time moves.
+func (w *World) timePasses(ctx context.Context, seconds int) error {
 	_, err := w.Control(ctx, http.MethodPost, "/clock/advance", map[string]int{"seconds": seconds})
 	if err != nil {
-		return fmt.Errorf("moving the mock's clock on %d s (needs POST /_mock/clock/advance): %w", seconds, err)
+		return fmt.Errorf("moving the mock's clock on %d s (needs a mock started with -clock=manual): %w", seconds, err)
 	}
 	return nil
 }

@@ -27,6 +27,10 @@ type World struct {
 	task     *TaskRef
 	want     TaskWant
 	snapshot []byte // the task's payload when the scenario got it
+	upload   *UploadRef
+	// noUpload says why the scenario has no upload (its Create Upload
+	// failed), for the steps that need one.
+	noUpload string
 	vars     map[string]string
 	last     *Exchange // the last API response, which the Then steps check
 	lastSent *Exchange // the last exchange of any step, shown when one fails
