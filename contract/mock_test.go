@@ -7,14 +7,24 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	sendaimock "sendaimock"
 	"sendaimock/mockserver"
+	"sendaimock/world"
 )
 
-// newMock returns the real mock as an http.Handler. A response of the mock
+// newMock returns the real mock as an http.Handler, on a manual clock (as
+// `sendai-mock -clock=manual` runs), so that the @clock scenarios run: each
+// scenario's session gets a manual clock of its own. A response of the mock
 // that breaks openapi.yaml fails the test.
 func newMock(t testing.TB) http.Handler {
+	t.Helper()
+	return newMockOn(t, world.NewManualClock(time.Date(2024, 1, 15, 10, 30, 0, 0, time.UTC)))
+}
+
+// newMockOn returns the real mock on clk (nil: the wall clock).
+func newMockOn(t testing.TB, clk world.Clock) http.Handler {
 	t.Helper()
 	spec, err := sendaimock.LoadSpec(context.Background())
 	if err != nil {
@@ -25,13 +35,14 @@ func newMock(t testing.TB) http.Handler {
 		t.Fatal(err)
 	}
 	srv, err := mockserver.New(mockserver.Config{
-		Spec: spec, Fixtures: fx,
+		Spec: spec, Fixtures: fx, Clock: clk,
 		OnViolation: func(v mockserver.Violation) { t.Errorf("the mock broke openapi.yaml: %v", v) },
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close)
 	return srv
 }
 

@@ -162,6 +162,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := checkKey(ctx, o.Client, suite); err != nil {
 		return nil, err
 	}
+	noClock := clockNote(ctx, o.Client, base, suite.Mock)
 	doc, err := sendaimock.LoadSpec(ctx)
 	if err != nil {
 		return nil, err
@@ -181,23 +182,38 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		NoColors:    o.NoColors,
 		Concurrency: o.Concurrency,
 		Strict:      true,
-		Tags:        effectiveTags(o.Tags, suite.Mock),
+		Tags:        effectiveTags(o.Tags, suite.Mock, noClock == ""),
 		FS:          o.Features,
 		Paths:       []string{"."},
 		// Steps' requests end when ctx does (an interrupted run).
 		DefaultContext: ctx,
 	}
 	ts := godog.TestSuite{Name: name, ScenarioInitializer: suite.InitializeScenario, Options: &opts}
-	feats, err := ts.RetrieveFeatures()
+	n, err := countScenarios(opts, opts.Tags)
 	if err != nil {
-		return nil, usage("features: %v", err)
+		return nil, err
 	}
-	n := 0
-	for _, f := range feats {
-		n += len(f.Pickles)
+	// Say so when the clock leaves @clock scenarios out: they are neither
+	// run nor passed.
+	leftOut := ""
+	if noClock != "" {
+		all, err := countScenarios(opts, effectiveTags(o.Tags, suite.Mock, true))
+		if err != nil {
+			return nil, err
+		}
+		if all > n {
+			leftOut = fmt.Sprintf("%d @clock scenario(s) left out: %s", all-n, noClock)
+		}
 	}
 	if n == 0 {
-		return nil, usage("no scenario to run: no feature file, or none matches the tags %q", opts.Tags)
+		msg := fmt.Sprintf("no scenario to run: no feature file, or none matches the tags %q", opts.Tags)
+		if leftOut != "" {
+			msg += "; " + leftOut
+		}
+		return nil, usage("%s", msg)
+	}
+	if leftOut != "" {
+		fmt.Fprintln(o.Output, leftOut)
 	}
 	if code := ts.Run(); code == 2 {
 		return nil, usage("godog could not run the suite (see the messages above)")
@@ -314,13 +330,14 @@ func checkTags(tags string) error {
 }
 
 // effectiveTags adds to the user's expression: never @mock scenarios on a
-// real deployment, and @clock scenarios only when asked for.
-func effectiveTags(tags string, mock bool) string {
+// real deployment, and @clock scenarios only when the target's clock can
+// be moved.
+func effectiveTags(tags string, mock, clock bool) string {
 	var extra []string
 	if !mock {
 		extra = append(extra, "~@mock")
 	}
-	if !strings.Contains(tags, "@clock") {
+	if !clock {
 		extra = append(extra, "~@clock")
 	}
 	if len(extra) == 0 {
@@ -347,6 +364,43 @@ func checkMock(ctx context.Context, client *http.Client, base string) error {
 		return usage("%s is not a sendai-mock (GET /_mock/health answered %d); without -fixtures the suite seeds its tasks through the mock's control API. To test a real deployment, pass -fixtures FILE (see README: Fixtures file)", base, status)
 	}
 	return nil
+}
+
+// countScenarios parses the features and counts the scenarios that match
+// tags.
+func countScenarios(opts godog.Options, tags string) (int, error) {
+	opts.Tags = tags
+	feats, err := (godog.TestSuite{Options: &opts}).RetrieveFeatures()
+	if err != nil {
+		return 0, usage("features: %v", err)
+	}
+	n := 0
+	for _, f := range feats {
+		n += len(f.Pickles)
+	}
+	return n, nil
+}
+
+// clockNote tells why the target's clock cannot be moved, or "" when it
+// can: a sendai-mock on a manual clock (GET /_mock/clock says "manual").
+// The @clock scenarios run only then.
+func clockNote(ctx context.Context, client *http.Client, base string, mock bool) string {
+	if !mock {
+		return "the target is a real deployment (-fixtures); its clock cannot be moved"
+	}
+	status, body, err := get(ctx, client, base+"/_mock/clock", "")
+	switch mode := gjson.GetBytes(body, "mode").String(); {
+	case err != nil:
+		return fmt.Sprintf("cannot read the mock's clock: %v", err)
+	case status != http.StatusOK:
+		return fmt.Sprintf("the mock's clock cannot be moved (GET /_mock/clock answered %d)", status)
+	case mode == "manual":
+		return ""
+	case mode == "real":
+		return "the mock's clock is real; start it with -clock=manual (make run ARGS=-clock=manual)"
+	default:
+		return fmt.Sprintf("the mock's clock is %q, not manual; start it with -clock=manual", mode)
+	}
 }
 
 // checkKey makes sure the target is reachable and accepts the API key, so a

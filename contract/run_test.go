@@ -104,19 +104,81 @@ func TestRunIsStrict(t *testing.T) {
 
 func TestEffectiveTags(t *testing.T) {
 	tests := []struct {
-		tags string
-		mock bool
-		want string
+		tags        string
+		mock, clock bool
+		want        string
 	}{
-		{"", true, "~@clock"},
-		{"", false, "~@mock&&~@clock"},
-		{"@a,@b", false, "@a&&~@mock&&~@clock,@b&&~@mock&&~@clock"},
-		{"@clock", true, "@clock"},
-		{"@mock&&@clock", false, "@mock&&@clock&&~@mock"},
+		{"", true, true, ""},
+		{"", true, false, "~@clock"},
+		{"", false, false, "~@mock&&~@clock"},
+		{"@a,@b", false, false, "@a&&~@mock&&~@clock,@b&&~@mock&&~@clock"},
+		{"@clock", true, true, "@clock"},
+		{"@clock", true, false, "@clock&&~@clock"},
+		{"~@clock", true, true, "~@clock"},
+		{"@mock&&@clock", false, false, "@mock&&@clock&&~@mock&&~@clock"},
 	}
 	for _, tt := range tests {
-		if got := effectiveTags(tt.tags, tt.mock); got != tt.want {
-			t.Errorf("effectiveTags(%q, %v) = %q, want %q", tt.tags, tt.mock, got, tt.want)
+		if got := effectiveTags(tt.tags, tt.mock, tt.clock); got != tt.want {
+			t.Errorf("effectiveTags(%q, mock %v, clock %v) = %q, want %q", tt.tags, tt.mock, tt.clock, got, tt.want)
 		}
+	}
+}
+
+// clockFeatures has one scenario that moves the clock and one that does not.
+var clockFeatures = fstest.MapFS{"clock.feature": {Data: []byte(`Feature: time
+  @mock @clock
+  Scenario: a completed task carries on to COMPLETED
+    Given a REVIEWING task that is not approved
+    When I complete the task
+    And 2 seconds pass
+    And I get the task
+    Then the task's status is "COMPLETED"
+
+  Scenario: a task can be read
+    Given a COMPLETED task that is not approved
+    When I get the task
+    Then the request succeeds
+`)}}
+
+// TestRunClockScenarios checks that @clock scenarios run, by default, only
+// against a mock on a manual clock, and that a run against a mock on the
+// real clock says in one line that it left them out, and why.
+func TestRunClockScenarios(t *testing.T) {
+	const line = "1 @clock scenario(s) left out: the mock's clock is real; start it with -clock=manual"
+	tests := []struct {
+		name       string
+		mock       http.Handler
+		tags       string
+		wantPassed int
+		wantLine   bool
+		wantErr    string
+	}{
+		{name: "a manual clock runs them", mock: newMock(t), wantPassed: 2},
+		{name: "the real clock leaves them out", mock: newMockOn(t, nil), wantPassed: 1, wantLine: true},
+		{name: "asking for them on the real clock", mock: newMockOn(t, nil), tags: "@clock", wantErr: "no scenario to run"},
+		{name: "asking for none on a manual clock", mock: newMock(t), tags: "~@clock", wantPassed: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			res, err := Run(context.Background(), Options{BaseURL: serve(t, tt.mock), Features: clockFeatures, Tags: tt.tags, Output: &out, NoColors: true})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), line) {
+					t.Fatalf("want a usage error saying %q and %q, got %v", tt.wantErr, line, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("run: %v\n%s", err, out.String())
+			}
+			if !res.OK() || res.Count(Passed) != tt.wantPassed || len(res.Scenarios) != tt.wantPassed {
+				t.Errorf("want %d scenarios, all passed; got %s\n%s", tt.wantPassed, res.Summary(), out.String())
+			}
+			if got := strings.Count(out.String(), "@clock scenario(s) left out"); tt.wantLine && (got != 1 || !strings.Contains(out.String(), line)) {
+				t.Errorf("want the line %q once in the output, got it %d times:\n%s", line, got, out.String())
+			} else if !tt.wantLine && got != 0 {
+				t.Errorf("want no line about @clock scenarios left out:\n%s", out.String())
+			}
+		})
 	}
 }

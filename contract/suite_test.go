@@ -10,8 +10,9 @@ import (
 )
 
 // TestContractSuite runs every built-in scenario against the in-process
-// mock, concurrently: any failed, undefined or pending step, or a skipped
-// scenario, fails the test.
+// mock on a manual clock, concurrently: any failed, undefined or pending
+// step, or a skipped scenario, fails the test. The @clock scenarios run
+// too, each on its session's own clock.
 func TestContractSuite(t *testing.T) {
 	var mu sync.Mutex
 	sessions := map[string]bool{}
@@ -20,7 +21,8 @@ func TestContractSuite(t *testing.T) {
 	base := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := r.Header.Get("X-Mock-Session")
 		mu.Lock()
-		if s == "" && r.URL.Path != "/_mock/health" && !strings.Contains(r.URL.Path, "task_preflight_") {
+		// The run's own checks (health, clock, the key's preflight) name no session.
+		if s == "" && r.URL.Path != "/_mock/health" && r.URL.Path != "/_mock/clock" && !strings.Contains(r.URL.Path, "task_preflight_") {
 			missing = append(missing, r.Method+" "+r.URL.Path)
 		}
 		sessions[s] = true
