@@ -268,6 +268,35 @@ var variants = []struct {
 		want:     []string{"a refused approval records nothing"},
 		wantText: "want no event for task",
 	},
+	{
+		name: "an upload never leaves PROCESSING", features: []string{"lifecycle.feature"},
+		bend: func(r *http.Request, res *response, inner http.Handler) {
+			if isAPI(r) && r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/upload/") && res.status == http.StatusOK {
+				editJSON(res, func(m map[string]any) { payload(m)["status"] = "PROCESSING" })
+			}
+		},
+		want: []string{"after the processing delay the tasks wait for review", "the whole life of a document, from upload to approval",
+			"the upload is COMPLETED only once every task is done", "uploaded files go straight to COMPLETED"},
+		wantText: `want the upload's status "IN_REVIEW", got "PROCESSING"`,
+	},
+	{
+		name: "upload.in_review is never published", features: []string{"lifecycle.feature"},
+		bend: func(r *http.Request, res *response, inner http.Handler) {
+			if r.URL.Path == "/_mock/events" {
+				var events []map[string]any
+				_ = json.Unmarshal(res.body, &events)
+				kept := []map[string]any{}
+				for _, e := range events {
+					if e["type"] != "upload.in_review" {
+						kept = append(kept, e)
+					}
+				}
+				res.body, _ = json.Marshal(kept)
+			}
+		},
+		want:     []string{"after the processing delay the tasks wait for review", "the whole life of a document, from upload to approval"},
+		wantText: `no "upload.in_review" event was published for upload`,
+	},
 }
 
 // refused holds the tasks whose approval was refused, for the variant that

@@ -41,6 +41,18 @@ func TestContractSuite(t *testing.T) {
 	if got := res.Count(Passed); got < 100 {
 		t.Errorf("want the whole suite to run (over 100 scenarios), got %d", got)
 	}
+	clock := 0
+	for _, s := range res.Scenarios {
+		if s.Feature == "A document's life" {
+			clock++
+		}
+	}
+	if clock < 9 {
+		t.Errorf("want the lifecycle scenarios to run (9), %d ran", clock)
+	}
+	if strings.Contains(out.String(), "left out") {
+		t.Errorf("want no scenario left out on a manual clock:\n%s", out.String())
+	}
 	// Every request of a scenario names its session, unique per scenario.
 	if len(missing) > 0 {
 		t.Errorf("%d requests without X-Mock-Session, e.g. %s", len(missing), missing[0])
