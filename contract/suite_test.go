@@ -3,6 +3,7 @@ package contract
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
@@ -59,6 +60,19 @@ func TestContractSuite(t *testing.T) {
 	}
 	if got := len(sessions) - 1; got != len(res.Scenarios) { // minus the preflight's ""
 		t.Errorf("want one session per scenario (%d), got %d", len(res.Scenarios), got)
+	}
+	// Every passed scenario drops its sandbox, so runs never fill the mock.
+	resp, err := http.Get(base + "/_mock/sessions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var left struct{ Sessions []string }
+	if err := json.NewDecoder(resp.Body).Decode(&left); err != nil {
+		t.Fatal(err)
+	}
+	if len(left.Sessions) > 0 {
+		t.Errorf("want every scenario's sandbox dropped, %d left, e.g. %s", len(left.Sessions), left.Sessions[0])
 	}
 	t.Logf("%d scenarios passed, %d steps", res.Count(Passed), res.Steps)
 }

@@ -84,6 +84,14 @@ func (w *World) after(ctx context.Context, sc *godog.Scenario, err error) (conte
 	if len(restoreErrs) > 0 {
 		return ctx, fmt.Errorf("restoring fixtures failed: %w", errors.Join(restoreErrs...))
 	}
+	// A mock keeps a bounded number of sandboxes: drop the scenario's once
+	// it is done, so that run after run fits. A failed scenario's sandbox
+	// stays, to be looked at (its X-Mock-Session is in the report).
+	if w.s.Mock && (err == nil || errors.Is(err, godog.ErrSkip)) {
+		if _, derr := w.Control(context.WithoutCancel(ctx), http.MethodDelete, "/sessions/"+w.session, nil, http.StatusNoContent, http.StatusNotFound); derr != nil {
+			return ctx, fmt.Errorf("dropping the scenario's sandbox: %w", derr)
+		}
+	}
 	return ctx, nil
 }
 
