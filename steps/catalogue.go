@@ -185,7 +185,7 @@ func Catalogue() []StepDef {
 			bind:    func(w *World) any { return w.operateOnNth }},
 		{Group: "Uploads (tag the scenario @mock)", Pattern: `^(an?|no) (?:event "([^"]*)"|"([^"]*)" event) (?:is|was) published for the upload$`,
 			Example: `Then an event "upload.in_review" was published for the upload`,
-			Doc:     "/_mock/events holds one UPLOAD event of that type for the upload (none, with \"no\"); also `a \"upload.processed\" event is published for the upload`",
+			Doc:     "/_mock/events holds one UPLOAD event of that type for the upload (none, with \"no\"); also `an \"upload.processed\" event is published for the upload`",
 			bind: func(w *World) any {
 				return func(ctx context.Context, article, a, b string) error {
 					no := ""
