@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"sendaimock/mockserver"
 	"sendaimock/steps"
@@ -122,3 +123,38 @@ func TestFixturesFileRun(t *testing.T) {
 }
 
 func worldFilter() world.TaskFilter { return world.TaskFilter{} }
+
+// TestUploadStepsSkipOnARealDeployment checks that an upload step in a
+// scenario not tagged @mock is skipped against a fixtures target, with the
+// reason, before anything is uploaded.
+func TestUploadStepsSkipOnARealDeployment(t *testing.T) {
+	fx, err := steps.ParseFixtures([]byte(defaultWorldFixtures))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mock := newMock(t).(*mockserver.Server)
+	before, err := mock.World().ListUploads("team_123456", "proj_123456")
+	if err != nil {
+		t.Fatal(err)
+	}
+	feats := fstest.MapFS{"upload.feature": {Data: []byte(`Feature: uploads
+  Scenario: an upload on a deployment
+    When I upload 2 files
+    Then the upload is created
+`)}}
+	var out bytes.Buffer
+	res, err := Run(context.Background(), Options{BaseURL: serve(t, mock), Output: &out, Fixtures: fx, Features: feats})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Scenarios) != 1 || res.Scenarios[0].Status != Skipped || !strings.Contains(res.Scenarios[0].Reason, "tag the scenario @mock") {
+		t.Fatalf("want the scenario skipped with the reason, got %+v\n%s", res.Scenarios, out.String())
+	}
+	after, err := mock.World().ListUploads("team_123456", "proj_123456")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Errorf("want nothing uploaded, the project went from %d to %d uploads", len(before), len(after))
+	}
+}
