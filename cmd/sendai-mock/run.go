@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"strconv"
 	"time"
@@ -37,6 +36,8 @@ type config struct {
 	cors            bool
 	processingDelay time.Duration
 	logLevel        slog.Level
+	state           string
+	limits          mockserver.Limits
 }
 
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -68,6 +69,21 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.BoolVar(&cfg.strict, "strict", envBool("SENDAI_MOCK_STRICT", false), "check every response against openapi.yaml; answer 500 on a violation (env SENDAI_MOCK_STRICT)")
 	fs.BoolVar(&cfg.cors, "cors", envBool("SENDAI_MOCK_CORS", true), "allow browsers from any origin (env SENDAI_MOCK_CORS)")
 	fs.DurationVar(&cfg.processingDelay, "processing-delay", envDur("SENDAI_MOCK_PROCESSING_DELAY", world.DefaultProcessingDelay), "how long a task shows PROCESSING (env SENDAI_MOCK_PROCESSING_DELAY)")
+	fs.StringVar(&cfg.state, "state", env("SENDAI_MOCK_STATE", ""), "file that keeps the world across restarts; empty: state lives in memory only (env SENDAI_MOCK_STATE)")
+	envInt := func(name string, def int) int {
+		n, err := strconv.Atoi(env(name, strconv.Itoa(def)))
+		if err != nil {
+			return def
+		}
+		return n
+	}
+	d := mockserver.DefaultLimits
+	fs.IntVar(&cfg.limits.MaxHeaderBytes, "max-header-bytes", envInt("SENDAI_MOCK_MAX_HEADER_BYTES", d.MaxHeaderBytes), "largest request header block; larger ones get 431 (env SENDAI_MOCK_MAX_HEADER_BYTES)")
+	fs.DurationVar(&cfg.limits.ReadHeaderTimeout, "read-header-timeout", envDur("SENDAI_MOCK_READ_HEADER_TIMEOUT", d.ReadHeaderTimeout), "time a client has to send its request headers (env SENDAI_MOCK_READ_HEADER_TIMEOUT)")
+	fs.DurationVar(&cfg.limits.ReadTimeout, "read-timeout", envDur("SENDAI_MOCK_READ_TIMEOUT", d.ReadTimeout), "time a client has to send a whole request (env SENDAI_MOCK_READ_TIMEOUT)")
+	fs.DurationVar(&cfg.limits.WriteTimeout, "write-timeout", envDur("SENDAI_MOCK_WRITE_TIMEOUT", d.WriteTimeout), "time to write a response (env SENDAI_MOCK_WRITE_TIMEOUT)")
+	fs.DurationVar(&cfg.limits.IdleTimeout, "idle-timeout", envDur("SENDAI_MOCK_IDLE_TIMEOUT", d.IdleTimeout), "how long an idle keep-alive connection stays open (env SENDAI_MOCK_IDLE_TIMEOUT)")
+	fs.IntVar(&cfg.limits.MaxConns, "max-conns", envInt("SENDAI_MOCK_MAX_CONNS", d.MaxConns), "cap on open connections, 0 for none; more clients wait to be accepted (env SENDAI_MOCK_MAX_CONNS)")
 	level := env("SENDAI_MOCK_LOG_LEVEL", "info")
 	fs.StringVar(&level, "log-level", level, "debug, info, warn or error; debug logs bodies (env SENDAI_MOCK_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
@@ -81,6 +97,10 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 	if cfg.processingDelay <= 0 {
 		return cfg, usageError{errors.New("-processing-delay must be positive")}
+	}
+	l := cfg.limits
+	if l.MaxHeaderBytes <= 0 || l.ReadHeaderTimeout <= 0 || l.ReadTimeout <= 0 || l.WriteTimeout <= 0 || l.IdleTimeout <= 0 || l.MaxConns < 0 {
+		return cfg, usageError{errors.New("-max-header-bytes and the timeouts must be positive, -max-conns zero or positive")}
 	}
 	return cfg, nil
 }
@@ -114,15 +134,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	ln = cfg.limits.Listener(ln)
+	hs := cfg.limits.HTTPServer(srv, logger)
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "sendai-mock listening on %s\n", base)
 	fmt.Fprintf(stdout, "try: curl -X POST '%s/v2/team_123456/project/proj_123456/task/task_abcdef123456/approve' -H 'Authorization: Bearer YOUR_API_KEY'\n", base)
