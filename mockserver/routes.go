@@ -34,6 +34,7 @@ type operation struct {
 	route   *routers.Route
 	scope   string // the one scope the operation needs
 	handler handlerFunc
+	fast    *pathCheck // nil: every request goes through kin-openapi
 }
 
 // operations reads every operation of doc and pairs it with its handler.
@@ -63,6 +64,7 @@ func operations(doc *openapi3.T) ([]*operation, error) {
 			ops = append(ops, &operation{
 				id: op.OperationID, method: method, path: path, scope: scopes[0], handler: h,
 				route: &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op},
+				fast:  newPathCheck(item, op),
 			})
 		}
 	}

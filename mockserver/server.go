@@ -43,7 +43,11 @@ type Server struct {
 	reqOpts openapi3filter.Options
 	resOpts openapi3filter.Options
 	ops     []*operation
+	opIDs   map[routeKey]string // for the access log, without a per-request c.Set
+	tasks   taskCache           // encoded task answers, see taskcache.go
 }
+
+type routeKey struct{ method, path string }
 
 // Gin context keys.
 const (
@@ -82,8 +86,10 @@ func New(cfg Config) (*Server, error) {
 	e.Use(s.recovery, s.accessLog)
 	e.NoRoute(notFound)
 	e.NoMethod(methodNotAllowed)
+	s.opIDs = make(map[routeKey]string, len(ops))
 	for _, op := range ops {
 		e.Handle(op.method, ginPath(op.path), s.selfCheck, s.serve(op))
+		s.opIDs[routeKey{op.method, ginPath(op.path)}] = op.id
 	}
 	s.control(e.Group("/_mock"))
 	s.engine = e
@@ -151,15 +157,19 @@ func (s *Server) accessLog(c *gin.Context) {
 		c.Writer = rec
 	}
 	c.Next()
-	attrs := []any{
-		"method", c.Request.Method, "path", c.Request.URL.Path,
-		"status", c.Writer.Status(), "duration_ms", float64(time.Since(start).Microseconds()) / 1000,
+	// LogAttrs with a fixed array keeps the line to a handful of allocations.
+	attrs := [7]slog.Attr{
+		slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path),
+		slog.Int("status", c.Writer.Status()), slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 	}
-	if op, ok := c.Get(ctxOperation); ok {
-		attrs = append(attrs, "operation", op.(*operation).id)
+	n := 4
+	if id, ok := s.opIDs[routeKey{c.Request.Method, c.FullPath()}]; ok {
+		attrs[n] = slog.String("operation", id)
+		n++
 	}
 	if debug {
-		attrs = append(attrs, "request_body", string(reqBody), "response_body", rec.body.String())
+		attrs[n], attrs[n+1] = slog.String("request_body", string(reqBody)), slog.String("response_body", rec.body.String())
+		n += 2
 	}
-	s.log.Info("request", attrs...)
+	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request", attrs[:n]...)
 }

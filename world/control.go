@@ -80,11 +80,11 @@ func (w *World) PutKey(k KeyFixture) error {
 	return nil
 }
 
-// Audit returns the audit trail, oldest first.
+// Audit returns the audit trail, oldest first (the latest MaxHistory entries).
 func (w *World) Audit() []AuditEntry {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return append([]AuditEntry{}, w.audit...)
+	return w.audit.list()
 }
 
 // Training returns the training dataset, oldest first.
@@ -94,11 +94,11 @@ func (w *World) Training() []TrainingEntry {
 	return append([]TrainingEntry{}, w.training...)
 }
 
-// Events returns the published events, oldest first.
+// Events returns the published events, oldest first (the latest MaxHistory).
 func (w *World) Events() []Event {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return append([]Event{}, w.events...)
+	return w.events.list()
 }
 
 // Now returns the world's current time.

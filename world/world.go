@@ -3,8 +3,8 @@ package world
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -19,6 +19,9 @@ type Options struct {
 	// OnEvent, if set, sees every event as it is published. It is called
 	// with the world locked: it must not block or call back into the world.
 	OnEvent func(Event)
+	// MaxHistory bounds the audit trail and the event list, each keeping
+	// its latest entries; zero means DefaultMaxHistory, negative no bound.
+	MaxHistory int
 }
 
 // World is one copy of the mock's state: keys, projects, tasks, and the
@@ -33,9 +36,9 @@ type World struct {
 	mu       sync.Mutex
 	keys     map[string]apiKey
 	projects map[projectRef]*project
-	audit    []AuditEntry
+	audit    history[AuditEntry]
 	training []TrainingEntry
-	events   []Event
+	events   history[Event]
 	seq      int
 }
 
@@ -118,6 +121,12 @@ func New(fx *Fixtures, opts Options) *World {
 	if w.delay <= 0 {
 		w.delay = DefaultProcessingDelay
 	}
+	switch {
+	case opts.MaxHistory == 0:
+		w.audit.max, w.events.max = DefaultMaxHistory, DefaultMaxHistory
+	case opts.MaxHistory > 0:
+		w.audit.max, w.events.max = opts.MaxHistory, opts.MaxHistory
+	}
 	w.Reset()
 	return w
 }
@@ -145,7 +154,9 @@ func (w *World) Reset() {
 		}
 		w.projectLocked(p.TeamID, p.ProjectID)
 	}
-	w.audit, w.training, w.events = nil, nil, nil
+	w.audit.reset()
+	w.events.reset()
+	w.training = nil
 	w.seq = 0
 }
 
@@ -357,11 +368,15 @@ func (w *World) storeLocked(teamID, projectID string, t Task) bool {
 
 func (w *World) nextID(prefix string) string {
 	w.seq++
-	return fmt.Sprintf("%s_%06d", prefix, w.seq)
+	n := strconv.Itoa(w.seq)
+	if len(n) < 6 {
+		n = "000000"[len(n):] + n
+	}
+	return prefix + "_" + n
 }
 
 func (w *World) auditLocked(now time.Time, action string, p Principal, teamID, projectID, taskID string, details any) {
-	w.audit = append(w.audit, AuditEntry{
+	w.audit.add(AuditEntry{
 		ID: w.nextID("aud"), Time: now, Action: action,
 		TeamID: teamID, ProjectID: projectID, TaskID: taskID,
 		KeyID: p.KeyID, KeyFingerprint: p.KeyFingerprint, Details: details,
@@ -376,7 +391,7 @@ func (w *World) publishTaskLocked(now time.Time, typ, event, teamID string, t Ta
 }
 
 func (w *World) publishLocked(e Event) {
-	w.events = append(w.events, e)
+	w.events.add(e)
 	if w.onEvent != nil {
 		w.onEvent(e)
 	}
