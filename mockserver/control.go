@@ -22,7 +22,10 @@ func (s *Server) control(g *gin.RouterGroup) {
 		writeJSON(c, http.StatusOK, gin.H{"status": "ok", "mock": "sendai-mock", "now": s.worldFor(c).Now()})
 	})
 	g.POST("/reset", func(c *gin.Context) {
-		s.worldFor(c).Reset()
+		if err := s.worldFor(c).Reset(); err != nil {
+			s.writeDomainError(c, err)
+			return
+		}
 		writeJSON(c, http.StatusOK, gin.H{"reset": true})
 	})
 	tasks := g.Group("/teams/:team_id/projects/:project_id/tasks")

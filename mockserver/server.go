@@ -32,6 +32,9 @@ type Config struct {
 	// (tests use it to fail); the response is sent unchanged unless Strict.
 	OnViolation func(Violation)
 	Logger      *slog.Logger // nil: slog.Default()
+	// StatePath, if set, keeps the world in that file across restarts
+	// (world.Open); Close closes it.
+	StatePath string
 }
 
 // Server is the mock: an http.Handler over one world.
@@ -45,6 +48,7 @@ type Server struct {
 	ops     []*operation
 	opIDs   map[routeKey]string // for the access log, without a per-request c.Set
 	tasks   taskCache           // encoded task answers, see taskcache.go
+	journal *world.FileJournal  // nil unless Config.StatePath
 }
 
 type routeKey struct{ method, path string }
@@ -76,7 +80,15 @@ func New(cfg Config) (*Server, error) {
 	if err := s.checkFixtures(); err != nil {
 		return nil, err
 	}
-	s.world = world.New(cfg.Fixtures, world.Options{Clock: cfg.Clock, ProcessingDelay: cfg.ProcessingDelay})
+	opts := world.Options{Clock: cfg.Clock, ProcessingDelay: cfg.ProcessingDelay}
+	if cfg.StatePath != "" {
+		s.world, s.journal, err = world.Open(cfg.StatePath, cfg.Fixtures, opts, func(msg string) { s.log.Warn(msg) })
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		s.world = world.New(cfg.Fixtures, opts)
+	}
 
 	e := gin.New()
 	e.RedirectTrailingSlash = false
@@ -94,6 +106,15 @@ func New(cfg Config) (*Server, error) {
 	s.control(e.Group("/_mock"))
 	s.engine = e
 	return s, nil
+}
+
+// Close releases the state file, if any. Call it once the HTTP server has
+// stopped: changes after Close fail with 500.
+func (s *Server) Close() error {
+	if s.journal == nil {
+		return nil
+	}
+	return s.journal.Close()
 }
 
 // World returns the default world (tests inspect it).

@@ -1,7 +1,6 @@
 package world
 
 import (
-	"slices"
 	"time"
 )
 
@@ -22,6 +21,9 @@ func (w *World) PutTask(teamID, projectID string, t Task) (Task, bool, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	created := w.storeLocked(teamID, projectID, t)
+	if err := w.commitLocked(); err != nil {
+		return Task{}, false, err
+	}
 	return t, created, nil
 }
 
@@ -32,10 +34,8 @@ func (w *World) DeleteTask(teamID, projectID, taskID string) error {
 	if _, err := w.findLocked(teamID, projectID, taskID); err != nil {
 		return err
 	}
-	p := w.projects[projectRef{teamID, projectID}]
-	delete(p.tasks, taskID)
-	p.order = slices.DeleteFunc(p.order, func(id string) bool { return id == taskID })
-	return nil
+	w.deleteLocked(TaskRef{teamID, projectID, taskID})
+	return w.commitLocked()
 }
 
 // TaskFilter narrows ListTasks; empty fields match everything.
@@ -77,7 +77,10 @@ func (w *World) PutKey(k KeyFixture) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.putKeyLocked(k)
-	return nil
+	if w.journal != nil {
+		w.pending.Keys = append(w.pending.Keys, k)
+	}
+	return w.commitLocked()
 }
 
 // Audit returns the audit trail, oldest first (the latest MaxHistory entries).

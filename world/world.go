@@ -22,6 +22,9 @@ type Options struct {
 	// MaxHistory bounds the audit trail and the event list, each keeping
 	// its latest entries; zero means DefaultMaxHistory, negative no bound.
 	MaxHistory int
+	// Journal, if set, is given every change before the method that made
+	// it returns (see journal.go); Open sets it for a state file.
+	Journal Journal
 }
 
 // World is one copy of the mock's state: keys, projects, tasks, and the
@@ -40,6 +43,13 @@ type World struct {
 	training []TrainingEntry
 	events   history[Event]
 	seq      int
+
+	// Durability (journal.go): the change being built by the current
+	// method, and the tasks whose PROCESSING -> COMPLETED transition is
+	// scheduled, so a restart can schedule it again.
+	journal    Journal
+	pending    Change
+	processing map[TaskRef]bool
 }
 
 type projectRef struct{ team, project string }
@@ -114,7 +124,7 @@ type ReportIssue struct {
 // New returns a world holding fx. fx must have passed LoadFixtures' checks
 // (or be built by hand with unique IDs) and is never modified.
 func New(fx *Fixtures, opts Options) *World {
-	w := &World{fixtures: fx, clock: opts.Clock, delay: opts.ProcessingDelay, onEvent: opts.OnEvent}
+	w := &World{fixtures: fx, clock: opts.Clock, delay: opts.ProcessingDelay, onEvent: opts.OnEvent, journal: opts.Journal}
 	if w.clock == nil {
 		w.clock = RealClock{}
 	}
@@ -127,7 +137,10 @@ func New(fx *Fixtures, opts Options) *World {
 	case opts.MaxHistory > 0:
 		w.audit.max, w.events.max = opts.MaxHistory, opts.MaxHistory
 	}
-	w.Reset()
+	w.mu.Lock()
+	w.resetLocked()
+	w.pending = Change{}
+	w.mu.Unlock()
 	return w
 }
 
@@ -135,10 +148,17 @@ func New(fx *Fixtures, opts Options) *World {
 func (w *World) Clock() Clock { return w.clock }
 
 // Reset restores the fixtures and forgets audit, training and events.
-// Transitions scheduled before the reset no longer apply.
-func (w *World) Reset() {
+// Transitions scheduled before the reset no longer apply. Errors: Internal
+// when the journal cannot record it.
+func (w *World) Reset() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.resetLocked()
+	w.pending = Change{Reset: true}
+	return w.commitLocked()
+}
+
+func (w *World) resetLocked() {
 	w.keys = make(map[string]apiKey, len(w.fixtures.Keys))
 	for _, k := range w.fixtures.Keys {
 		w.putKeyLocked(k)
@@ -158,6 +178,7 @@ func (w *World) Reset() {
 	w.events.reset()
 	w.training = nil
 	w.seq = 0
+	w.processing = map[TaskRef]bool{}
 }
 
 // Fingerprint identifies a raw key without revealing it.
@@ -224,9 +245,17 @@ func (w *World) Approve(p Principal, teamID, projectID, taskID string) (Task, er
 	}
 	now := w.clock.Now()
 	ts.Approved = true
+	w.noteTaskLocked(teamID, projectID, ts)
 	w.auditLocked(now, "approve", p, teamID, projectID, taskID, nil)
-	w.training = append(w.training, TrainingEntry{TaskID: taskID, TeamID: teamID, ProjectID: projectID, KeyID: p.KeyID, AddedAt: now})
+	entry := TrainingEntry{TaskID: taskID, TeamID: teamID, ProjectID: projectID, KeyID: p.KeyID, AddedAt: now}
+	w.training = append(w.training, entry)
+	if w.journal != nil {
+		w.pending.TrainingAdd = append(w.pending.TrainingAdd, entry)
+	}
 	w.publishTaskLocked(now, "task_approved", "APPROVED", teamID, ts.Task)
+	if err := w.commitLocked(); err != nil {
+		return Task{}, err
+	}
 	return ts.Task, nil
 }
 
@@ -248,11 +277,13 @@ func (w *World) Disapprove(p Principal, teamID, projectID, taskID string) (Task,
 	}
 	now := w.clock.Now()
 	ts.Approved = false
+	w.noteTaskLocked(teamID, projectID, ts)
 	w.auditLocked(now, "disapprove", p, teamID, projectID, taskID, nil)
-	w.training = slices.DeleteFunc(w.training, func(e TrainingEntry) bool {
-		return e.TaskID == taskID && e.TeamID == teamID && e.ProjectID == projectID
-	})
+	w.untrainLocked(TaskRef{teamID, projectID, taskID})
 	w.publishTaskLocked(now, "task_disapproved", "DISAPPROVED", teamID, ts.Task)
+	if err := w.commitLocked(); err != nil {
+		return Task{}, err
+	}
 	return ts.Task, nil
 }
 
@@ -271,9 +302,22 @@ func (w *World) Complete(p Principal, teamID, projectID, taskID string) (Task, e
 	}
 	now := w.clock.Now()
 	ts.Status = StatusProcessing
+	w.noteTaskLocked(teamID, projectID, ts)
 	w.auditLocked(now, "complete", p, teamID, projectID, taskID, nil)
-	w.clock.AfterFunc(w.delay, func() { w.finishProcessing(teamID, projectID, ts) })
+	w.scheduleLocked(TaskRef{teamID, projectID, taskID}, ts)
+	if err := w.commitLocked(); err != nil {
+		return Task{}, err
+	}
 	return ts.Task, nil
+}
+
+// scheduleLocked starts ts's PROCESSING -> COMPLETED transition.
+func (w *World) scheduleLocked(ref TaskRef, ts *taskState) {
+	w.processing[ref] = true
+	if w.journal != nil {
+		w.pending.Processing = append(w.pending.Processing, ref)
+	}
+	w.clock.AfterFunc(w.delay, func() { w.finishProcessing(ref.TeamID, ref.ProjectID, ts) })
 }
 
 // finishProcessing completes ts if it is still the stored version of its
@@ -286,7 +330,12 @@ func (w *World) finishProcessing(teamID, projectID string, ts *taskState) {
 		return
 	}
 	ts.Status = StatusCompleted
+	delete(w.processing, TaskRef{teamID, projectID, ts.ID})
+	w.noteTaskLocked(teamID, projectID, ts)
 	w.publishTaskLocked(w.clock.Now(), "task_completed", "COMPLETED", teamID, ts.Task)
+	// No caller waits for this change: a journal failure is the journal's
+	// to report, and the next change or restart carries on from memory.
+	_ = w.commitLocked()
 }
 
 // Discard rejects a REVIEWING task: it becomes DISCARDED and task_discarded
@@ -304,8 +353,12 @@ func (w *World) Discard(p Principal, teamID, projectID, taskID string) (Task, er
 	}
 	now := w.clock.Now()
 	ts.Status = StatusDiscarded
+	w.noteTaskLocked(teamID, projectID, ts)
 	w.auditLocked(now, "discard", p, teamID, projectID, taskID, nil)
 	w.publishTaskLocked(now, "task_discarded", "DISCARDED", teamID, ts.Task)
+	if err := w.commitLocked(); err != nil {
+		return Task{}, err
+	}
 	return ts.Task, nil
 }
 
@@ -330,6 +383,9 @@ func (w *World) Report(p Principal, teamID, projectID, taskID string, issues []R
 	details := map[string]any{"issues": slices.Clone(issues), "message": message}
 	w.auditLocked(now, "report", p, teamID, projectID, taskID, details)
 	w.publishTaskLocked(now, "task_reported", "REPORTED", teamID, ts.Task)
+	if err := w.commitLocked(); err != nil {
+		return Task{}, err
+	}
 	return ts.Task, nil
 }
 
@@ -363,6 +419,11 @@ func (w *World) storeLocked(teamID, projectID string, t Task) bool {
 		p.order = append(p.order, t.ID)
 	}
 	p.tasks[t.ID] = &taskState{Task: t}
+	// A new version cancels the old one's scheduled transition.
+	delete(w.processing, TaskRef{teamID, projectID, t.ID})
+	if w.journal != nil {
+		w.pending.Tasks = append(w.pending.Tasks, StoredTask{TeamID: teamID, ProjectID: projectID, Task: t})
+	}
 	return !existed
 }
 
@@ -376,11 +437,15 @@ func (w *World) nextID(prefix string) string {
 }
 
 func (w *World) auditLocked(now time.Time, action string, p Principal, teamID, projectID, taskID string, details any) {
-	w.audit.add(AuditEntry{
+	e := AuditEntry{
 		ID: w.nextID("aud"), Time: now, Action: action,
 		TeamID: teamID, ProjectID: projectID, TaskID: taskID,
 		KeyID: p.KeyID, KeyFingerprint: p.KeyFingerprint, Details: details,
-	})
+	}
+	w.audit.add(e)
+	if w.journal != nil {
+		w.pending.Audit = append(w.pending.Audit, e)
+	}
 }
 
 func (w *World) publishTaskLocked(now time.Time, typ, event, teamID string, t Task) {
@@ -392,6 +457,9 @@ func (w *World) publishTaskLocked(now time.Time, typ, event, teamID string, t Ta
 
 func (w *World) publishLocked(e Event) {
 	w.events.add(e)
+	if w.journal != nil {
+		w.pending.Events = append(w.pending.Events, e)
+	}
 	if w.onEvent != nil {
 		w.onEvent(e)
 	}

@@ -124,11 +124,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	srv, err := mockserver.New(mockserver.Config{
 		Spec: spec, Fixtures: fx, ProcessingDelay: cfg.processingDelay,
-		CORS: cfg.cors, Strict: cfg.strict, Logger: logger,
+		CORS: cfg.cors, Strict: cfg.strict, Logger: logger, StatePath: cfg.state,
 	})
 	if err != nil {
 		return err
 	}
+	defer srv.Close()
 
 	// The live heap is small (a few MiB for the default world), so the
 	// garbage collector's default of letting the heap double before a
