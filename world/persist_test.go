@@ -62,7 +62,9 @@ func mutate(t *testing.T, w *World) {
 			return err
 		},
 		func() error { return w.DeleteTask("team_1", "proj_1", "t_gone") },
-		func() error { return w.PutKey(KeyFixture{Key: "KEY2", Name: "second", TeamID: "team_1", Scopes: []string{"task.read"}}) },
+		func() error {
+			return w.PutKey(KeyFixture{Key: "KEY2", Name: "second", TeamID: "team_1", Scopes: []string{"task.read"}})
+		},
 	}
 	for i, f := range steps {
 		if err := f(); err != nil {
