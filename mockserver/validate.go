@@ -76,7 +76,13 @@ func (s *Server) serve(op *operation) gin.HandlerFunc {
 		}
 		rq.principal = p
 
-		if c.Request.Body != nil {
+		if op.route.Operation.RequestBody != nil {
+			// Size, content type and UTF-8 first (413, 415, 400): kin-openapi
+			// would decode invalid UTF-8 without a word.
+			if _, ok := readJSONBody(c); !ok {
+				return
+			}
+		} else if c.Request.Body != nil {
 			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
 		}
 		if op.fast == nil || !op.fast.valid(c.Params) {
