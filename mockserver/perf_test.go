@@ -19,6 +19,14 @@ import (
 
 func newTestServer(t *testing.T) *Server {
 	t.Helper()
+	s := newServerFor(t)
+	s.cfg.OnViolation = func(v Violation) { t.Errorf("%v", v) }
+	return s
+}
+
+// newServerFor returns a mock over the default fixtures, logging nowhere.
+func newServerFor(t testing.TB) *Server {
+	t.Helper()
 	spec, err := sendaimock.LoadSpec(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -27,8 +35,7 @@ func newTestServer(t *testing.T) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Config{Spec: spec, Fixtures: fx, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		OnViolation: func(v Violation) { t.Errorf("%v", v) }})
+	s, err := New(Config{Spec: spec, Fixtures: fx, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
