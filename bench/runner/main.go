@@ -150,6 +150,11 @@ func run(o options) error {
 	mock.stop()
 	ceil.stop()
 
+	durable, err := durableCycle(ctx, o, logf, taskBody, cycle())
+	if err != nil {
+		return err
+	}
+
 	var sc *scaleResult
 	if o.scale > 0 {
 		if sc, err = scale(ctx, o, logf, taskBody); err != nil {
@@ -165,7 +170,7 @@ func run(o options) error {
 		}
 		gobench = string(data)
 	}
-	report := render(o, rows, rss, startup, sc, gobench)
+	report := render(o, rows, rss, startup, durable, sc, gobench)
 	fmt.Print(report)
 	return writeSection(o.out, report)
 }
@@ -174,6 +179,26 @@ func run(o options) error {
 func median(rs []load.Result) load.Result {
 	slices.SortFunc(rs, func(a, b load.Result) int { return cmp.Compare(a.RPS(), b.RPS()) })
 	return rs[len(rs)/2]
+}
+
+// durableCycle runs the approve/disapprove cycle once against a mock
+// with a state file.
+func durableCycle(ctx context.Context, o options, logf io.Writer, taskBody []byte, next func(w, i int) []byte) (load.Result, error) {
+	dir, err := os.MkdirTemp("", "sendai-bench")
+	if err != nil {
+		return load.Result{}, err
+	}
+	defer os.RemoveAll(dir)
+	m, _, err := start(o.mock, logf, "127.0.0.1:4414", "-processing-delay", "1h", "-state", dir+"/state.jsonl")
+	if err != nil {
+		return load.Result{}, err
+	}
+	defer m.stop()
+	if err := seed(m.addr, "bench_", o.tasks, taskBody); err != nil {
+		return load.Result{}, err
+	}
+	load.Run(ctx, load.Config{Addr: m.addr, Conns: o.conns, Duration: time.Second, Next: next})
+	return load.Run(ctx, load.Config{Addr: m.addr, Conns: o.conns, Duration: o.duration, Next: next}), nil
 }
 
 type scaleResult struct {
@@ -384,7 +409,7 @@ func pass(ok bool) string {
 	return "**missed**"
 }
 
-func render(o options, rows []row, rss int64, startup time.Duration, sc *scaleResult, gobench string) string {
+func render(o options, rows []row, rss int64, startup time.Duration, durable load.Result, sc *scaleResult, gobench string) string {
 	var b strings.Builder
 	goVersion := runtime.Version()
 	if out, err := exec.Command("go", "env", "GOVERSION").Output(); err == nil {
@@ -415,6 +440,8 @@ func render(o options, rows []row, rss int64, startup time.Duration, sc *scaleRe
 	b.WriteString("\n| measure | value | target | |\n|---|---:|---:|---|\n")
 	fmt.Fprintf(&b, "| mock RSS after the load run | %.1f MiB | ≤ 30 MiB | %s |\n", float64(rss)/1024, pass(rss <= 30*1024))
 	fmt.Fprintf(&b, "| start to first answer (exec → 200 on /_mock/health) | %s | < 150 ms | %s |\n", ms(startup), pass(startup < 150*time.Millisecond))
+	fmt.Fprintf(&b, "\nWith `-state` (every change fsynced before its answer), the approve/disapprove cycle: %.0f req/s, p50 %s, p99 %s (%d failures). No target: durability is off by default.\n",
+		durable.RPS(), ms(durable.P50), ms(durable.P99), durable.Failures)
 	if sc != nil {
 		ratio := sc.getMany.RPS() / sc.getFixtures.RPS()
 		perTask := float64(sc.rssAfter-sc.rssBefore) * 1024 / float64(sc.tasks)
