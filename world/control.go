@@ -8,8 +8,9 @@ import (
 // directly, with no API key and no business rules.
 
 // PutTask creates or replaces a task (and its project, if new). t.ID and
-// t.ProjectID must match the path they are stored under. It reports whether
-// the task is new. Errors: Invalid.
+// t.ProjectID must match the path they are stored under. A task stored as
+// not approved leaves the training dataset. It reports whether the task is
+// new. Errors: Invalid.
 func (w *World) PutTask(teamID, projectID string, t Task) (Task, bool, error) {
 	if t.ProjectID != projectID {
 		return Task{}, false, Errorf(Invalid, "project_id %q does not match the path's project %q", t.ProjectID, projectID)
@@ -21,13 +22,18 @@ func (w *World) PutTask(teamID, projectID string, t Task) (Task, bool, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	created := w.storeLocked(teamID, projectID, t)
+	if !t.Approved {
+		// The training dataset holds approved tasks only.
+		w.untrainLocked(TaskRef{teamID, projectID, t.ID})
+	}
 	if err := w.commitLocked(); err != nil {
 		return Task{}, false, err
 	}
 	return t, created, nil
 }
 
-// DeleteTask removes a task. Errors: NotFound.
+// DeleteTask removes a task, and takes it out of the training dataset.
+// Errors: NotFound.
 func (w *World) DeleteTask(teamID, projectID, taskID string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -35,6 +41,7 @@ func (w *World) DeleteTask(teamID, projectID, taskID string) error {
 		return err
 	}
 	w.deleteLocked(TaskRef{teamID, projectID, taskID})
+	w.untrainLocked(TaskRef{teamID, projectID, taskID})
 	return w.commitLocked()
 }
 
