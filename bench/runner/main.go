@@ -74,7 +74,20 @@ func run(o options) error {
 	}
 	defer logf.Close()
 
-	mock, startup, err := start(o.mock, logf, "127.0.0.1:4411", "-processing-delay", "1h")
+	// Start-up: the median of five cold starts (one alone is at the mercy
+	// of whatever else the cores are doing at that moment).
+	var starts []time.Duration
+	for range 5 {
+		p, d, err := start(o.mock, io.Discard, "127.0.0.1:4415")
+		if err != nil {
+			return err
+		}
+		p.stop()
+		starts = append(starts, d)
+	}
+	slices.Sort(starts)
+
+	mock, _, err := start(o.mock, logf, "127.0.0.1:4411", "-processing-delay", "1h")
 	if err != nil {
 		return err
 	}
@@ -170,7 +183,7 @@ func run(o options) error {
 		}
 		gobench = string(data)
 	}
-	report := render(o, rows, rss, startup, durable, sc, gobench)
+	report := render(o, rows, rss, starts, durable, sc, gobench)
 	fmt.Print(report)
 	return writeSection(o.out, report)
 }
@@ -245,6 +258,13 @@ func scale(ctx context.Context, o options, logf io.Writer, taskBody []byte) (*sc
 	// A stride coprime with the task count visits every task in turn, so
 	// lookups spread over the whole map rather than a hot few.
 	n := o.scale
+	// One pass over every task first, as the fixture task was warmed up:
+	// the first answer of each task is encoded, later ones come from the
+	// cache, and lookups are what this measures.
+	pass := load.Config{Addr: m.addr, Conns: o.conns, Duration: time.Minute, MaxReqs: n, Next: func(w, i int) []byte {
+		return load.Request("GET", base+fmt.Sprintf("scale_%06d", (i*o.conns+w)%n), key, nil)
+	}}
+	load.Run(ctx, pass)
 	cfg.Next = func(w, i int) []byte {
 		t := (w*7919 + i*104729) % n
 		return load.Request("GET", base+fmt.Sprintf("scale_%06d", t), key, nil)
@@ -409,7 +429,7 @@ func pass(ok bool) string {
 	return "**missed**"
 }
 
-func render(o options, rows []row, rss int64, startup time.Duration, durable load.Result, sc *scaleResult, gobench string) string {
+func render(o options, rows []row, rss int64, starts []time.Duration, durable load.Result, sc *scaleResult, gobench string) string {
 	var b strings.Builder
 	goVersion := runtime.Version()
 	if out, err := exec.Command("go", "env", "GOVERSION").Output(); err == nil {
@@ -439,7 +459,9 @@ func render(o options, rows []row, rss int64, startup time.Duration, durable loa
 	}
 	b.WriteString("\n| measure | value | target | |\n|---|---:|---:|---|\n")
 	fmt.Fprintf(&b, "| mock RSS after the load run | %.1f MiB | ≤ 30 MiB | %s |\n", float64(rss)/1024, pass(rss <= 30*1024))
-	fmt.Fprintf(&b, "| start to first answer (exec → 200 on /_mock/health) | %s | < 150 ms | %s |\n", ms(startup), pass(startup < 150*time.Millisecond))
+	startup := starts[len(starts)/2]
+	fmt.Fprintf(&b, "| start to first answer (exec → 200 on /_mock/health), median of %d (%s – %s) | %s | < 150 ms | %s |\n",
+		len(starts), ms(starts[0]), ms(starts[len(starts)-1]), ms(startup), pass(startup < 150*time.Millisecond))
 	fmt.Fprintf(&b, "\nWith `-state` (every change fsynced before its answer), the approve/disapprove cycle: %.0f req/s, p50 %s, p99 %s (%d failures). No target: durability is off by default.\n",
 		durable.RPS(), ms(durable.P50), ms(durable.P99), durable.Failures)
 	if sc != nil {

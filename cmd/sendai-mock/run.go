@@ -138,10 +138,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(50)
 	}
-	// Loading the spec and fixtures leaves megabytes of parser garbage:
-	// hand it back to the OS now rather than carry it as resident memory.
-	debug.FreeOSMemory()
-
 	// Listen before serving, so a busy port fails at once.
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -155,6 +151,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	// Loading the spec and fixtures leaves megabytes of parser garbage:
+	// hand it back to the OS rather than carry it as resident memory, once
+	// serving, so it does not delay the first answer.
+	go debug.FreeOSMemory()
 	select {
 	case err := <-errc:
 		return err
