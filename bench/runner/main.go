@@ -37,6 +37,7 @@ const (
 
 type options struct {
 	mock, ceiling, out, gobench, logFile string
+	loadavg                              string // of the machine as the run began
 	duration                             time.Duration
 	conns, tasks, scale, rounds          int
 }
@@ -54,6 +55,9 @@ func main() {
 	flag.IntVar(&o.rounds, "rounds", 3, "runs of each case per server; the median is reported")
 	flag.IntVar(&o.scale, "scale", 100000, "tasks seeded for the scale run (0 skips it)")
 	flag.Parse()
+	if data, err := os.ReadFile("/proc/loadavg"); err == nil {
+		o.loadavg = strings.Join(strings.Fields(string(data))[:3], " ")
+	}
 	if err := run(o); err != nil {
 		log.Fatal(err)
 	}
@@ -436,7 +440,7 @@ func render(o options, rows []row, rss int64, starts []time.Duration, durable lo
 		goVersion = strings.TrimSpace(string(out))
 	}
 	fmt.Fprintf(&b, "Command: `make bench`: %d connections over loopback; per case a 1 s warm-up, then %d alternating %s runs of mock and ceiling, the median run of each reported. The load generator (`bench/load`, one keep-alive connection per worker) shares the cores with the servers.\n\n", o.conns, o.rounds, o.duration)
-	fmt.Fprintf(&b, "Machine: %d cores, %s, %s, %s/%s. Date: %s.\n\n", runtime.NumCPU(), cpuModel(), goVersion, runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(&b, "Machine: %d cores, %s, %s, %s/%s; load average when the run began %s. Date: %s.\n\n", runtime.NumCPU(), cpuModel(), goVersion, runtime.GOOS, runtime.GOARCH, o.loadavg, time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	b.WriteString("The mock runs as shipped: request validation and auth on, access log at the default level info, written to a file.\n\n")
 	b.WriteString("| case | mock req/s | mock p50 | mock p99 | ceiling req/s | ceiling p50 | ceiling p99 | mock/ceiling | target | |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
