@@ -33,7 +33,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./mockserver/ | tee bin/gobench.txt
 	./bin/runner -gobench bin/gobench.txt $(BENCHARGS)
 
-FUZZ_TARGETS = FuzzAPIRequest FuzzControlAPI FuzzControlTaskJSON
+FUZZ_TARGETS = FuzzAPIRequest FuzzControlAPI FuzzControlTaskJSON FuzzPathCheck
 FUZZTIME    ?= 30s
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s); findings land in mockserver/testdata/fuzz

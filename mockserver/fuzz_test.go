@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,6 +10,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/gin-gonic/gin"
 
 	"sendaimock/world"
 )
@@ -244,3 +248,30 @@ func jsonEqual(a, b []byte) bool {
 }
 
 func newFuzzServer(f *testing.F) *Server { f.Helper(); return newServerFor(f) }
+
+// FuzzPathCheck holds the start-up shortcut through validation to its
+// promise: whatever it accepts, kin-openapi accepts too.
+func FuzzPathCheck(f *testing.F) {
+	for _, seed := range []string{"task_abcdef123456", "", "a b", "ü", strings.Repeat("a", 128), strings.Repeat("a", 129), "a\x00", "-_-"} {
+		f.Add(seed, "team_123456")
+	}
+	s := newFuzzServer(f)
+	f.Fuzz(func(t *testing.T, task, team string) {
+		for _, op := range s.ops {
+			if op.fast == nil {
+				continue
+			}
+			params := gin.Params{{Key: "team_id", Value: team}, {Key: "project_id", Value: "proj_123456"}, {Key: "task_id", Value: task}}
+			if !op.fast.valid(params) {
+				continue
+			}
+			err := openapi3filter.ValidateRequest(context.Background(), &openapi3filter.RequestValidationInput{
+				Request: httptest.NewRequest(op.method, "/", nil), Route: op.route, Options: &s.reqOpts,
+				PathParams: map[string]string{"team_id": team, "project_id": "proj_123456", "task_id": task},
+			})
+			if err != nil {
+				t.Fatalf("%s: the shortcut accepted team %q task %q, kin-openapi rejects: %v", op.id, team, task, err)
+			}
+		}
+	})
+}
