@@ -42,7 +42,7 @@ func newMockOn(t testing.TB, clk world.Clock) http.Handler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() { srv.Close() })
 	return srv
 }
 

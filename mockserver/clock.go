@@ -72,8 +72,7 @@ func (s *Server) advanceClock(c *gin.Context) {
 		return
 	}
 	var body advanceRequest
-	if fields := decodeStrict(c, &body); fields != nil {
-		writeError(c, http.StatusBadRequest, invalidMessage(fields), fields)
+	if !decodeStrict(c, &body) {
 		return
 	}
 	if body.Seconds == nil || *body.Seconds < 0 || math.IsNaN(*body.Seconds) || *body.Seconds > maxAdvance.Seconds() {

@@ -22,10 +22,13 @@ func (s *Server) control(g *gin.RouterGroup) {
 		writeJSON(c, http.StatusOK, gin.H{"status": "ok", "mock": "sendai-mock", "now": s.worldFor(c).Now()})
 	})
 	g.POST("/reset", func(c *gin.Context) {
-		s.worldFor(c).Reset()
+		if err := s.worldFor(c).Reset(); err != nil {
+			s.writeDomainError(c, err)
+			return
+		}
 		writeJSON(c, http.StatusOK, gin.H{"reset": true})
 	})
-	tasks := g.Group("/teams/:team_id/projects/:project_id/tasks")
+	tasks := g.Group("/teams/:team_id/projects/:project_id/tasks", s.checkControlIDs)
 	tasks.GET("", s.listTasks)
 	tasks.GET("/:task_id", s.inspectTask)
 	tasks.PUT("/:task_id", s.putTask)
@@ -66,8 +69,7 @@ func (s *Server) putTask(c *gin.Context) {
 	team, project, id := c.Param("team_id"), c.Param("project_id"), c.Param("task_id")
 	w := s.worldFor(c)
 	t := world.DefaultTask(project, id, w.Now())
-	if fields := decodeStrict(c, &t); fields != nil {
-		writeError(c, http.StatusBadRequest, invalidMessage(fields), fields)
+	if !decodeStrict(c, &t) {
 		return
 	}
 	if t.ID != id {
@@ -109,8 +111,7 @@ type keyRequest struct {
 
 func (s *Server) putKey(c *gin.Context) {
 	var body keyRequest
-	if fields := decodeStrict(c, &body); fields != nil {
-		writeError(c, http.StatusBadRequest, invalidMessage(fields), fields)
+	if !decodeStrict(c, &body) {
 		return
 	}
 	k := world.KeyFixture{Key: c.Param("key"), Name: body.Name, TeamID: body.TeamID, Scopes: body.Scopes}
@@ -125,21 +126,27 @@ func (s *Server) putKey(c *gin.Context) {
 }
 
 // decodeStrict decodes one JSON object into v, refusing unknown fields,
-// wrong types, trailing data and bodies over the limit.
-func decodeStrict(c *gin.Context, v any) []FieldError {
-	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
-	if err != nil {
-		return []FieldError{{Field: "body", Reason: fmt.Sprintf("unreadable or larger than %d bytes", maxBodyBytes)}}
+// wrong types and trailing data (400), other content types (415) and
+// bodies over the limit (413). It answers the error itself and reports
+// whether v was decoded.
+func decodeStrict(c *gin.Context, v any) bool {
+	data, ok := readJSONBody(c)
+	if !ok {
+		return false
 	}
+	var fields []FieldError
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return []FieldError{jsonFieldError(err)}
+		fields = []FieldError{jsonFieldError(err)}
+	} else if _, err := dec.Token(); err != io.EOF {
+		fields = []FieldError{{Field: "body", Reason: "holds more than one JSON value"}}
 	}
-	if dec.More() {
-		return []FieldError{{Field: "body", Reason: "holds more than one JSON value"}}
+	if fields != nil {
+		writeError(c, http.StatusBadRequest, invalidMessage(fields), fields)
+		return false
 	}
-	return nil
+	return true
 }
 
 // jsonFieldError names the field a JSON decoding error is about.

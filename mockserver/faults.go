@@ -146,8 +146,7 @@ func (f *faults) dropSession(scope string) {
 
 func (s *Server) putFaults(c *gin.Context) {
 	var rules []*FaultRule
-	if fields := decodeStrict(c, &rules); fields != nil {
-		writeError(c, http.StatusBadRequest, invalidMessage(fields), fields)
+	if !decodeStrict(c, &rules) {
 		return
 	}
 	session := sessionName(c)

@@ -194,8 +194,7 @@ func (s *Server) listRequests(c *gin.Context) {
 
 func (s *Server) countRequests(c *gin.Context) {
 	var m JournalMatcher
-	if fields := decodeStrict(c, &m); fields != nil {
-		writeError(c, http.StatusBadRequest, invalidMessage(fields), fields)
+	if !decodeStrict(c, &m) {
 		return
 	}
 	writeJSON(c, http.StatusOK, gin.H{"count": len(s.journal.find(sessionName(c), m))})

@@ -46,6 +46,7 @@ type operation struct {
 	// streamLimit, if not zero, bounds a body the handler streams itself;
 	// validation then checks everything but the body.
 	streamLimit int64
+	fast        *pathCheck // nil: every request goes through kin-openapi
 }
 
 // operations reads every operation of doc and pairs it with its handler.
@@ -76,6 +77,7 @@ func operations(doc *openapi3.T) ([]*operation, error) {
 				id: op.OperationID, method: method, path: path, scope: scopes[0], handler: h,
 				streamLimit: streamedBodies[op.OperationID],
 				route:       &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op},
+				fast:        newPathCheck(item, op),
 			})
 		}
 	}

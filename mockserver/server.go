@@ -40,6 +40,9 @@ type Config struct {
 	WebhookBackoff  time.Duration // zero: DefaultWebhookBackoff
 	MaxSessions     int           // zero: DefaultMaxSessions
 	JournalSize     int           // zero: DefaultJournalSize
+	// StatePath, if set, keeps the world in that file across restarts
+	// (world.Open); Close closes it.
+	StatePath string
 }
 
 // Server is the mock: an http.Handler over one world.
@@ -63,7 +66,14 @@ type Server struct {
 	closed     chan struct{}
 	close      func()
 	closeOnce  sync.Once
+
+	// Speed and durability: see fastpath.go, taskcache.go, world/persist.go.
+	opIDs map[routeKey]string // for the access log, without a per-request c.Set
+	tasks taskCache           // encoded task answers, see taskcache.go
+	state *world.FileJournal  // nil unless Config.StatePath
 }
+
+type routeKey struct{ method, path string }
 
 // Gin context keys.
 const (
@@ -95,7 +105,15 @@ func New(cfg Config) (*Server, error) {
 	if err := s.initSteering(); err != nil {
 		return nil, err
 	}
-	s.world = s.newWorld("")
+	if cfg.StatePath == "" {
+		s.world = s.newWorld("")
+	} else {
+		// Only the default world is durable; sandboxes live in memory.
+		s.world, s.state, err = world.Open(cfg.StatePath, cfg.Fixtures, s.worldOptions(""), func(msg string) { s.log.Warn(msg) })
+		if err != nil {
+			return nil, err
+		}
+	}
 
 	e := gin.New()
 	e.RedirectTrailingSlash = false
@@ -105,8 +123,10 @@ func New(cfg Config) (*Server, error) {
 	e.Use(s.recovery, s.accessLog, s.useSession, s.record)
 	e.NoRoute(notFound)
 	e.NoMethod(methodNotAllowed)
+	s.opIDs = make(map[routeKey]string, len(ops))
 	for _, op := range ops {
 		e.Handle(op.method, ginPath(op.path), s.selfCheck, s.steer(op), s.serve(op))
+		s.opIDs[routeKey{op.method, ginPath(op.path)}] = op.id
 	}
 	s.control(e.Group("/_mock"))
 	s.steeringControl(e.Group("/_mock"))
@@ -184,15 +204,19 @@ func (s *Server) accessLog(c *gin.Context) {
 		c.Writer = rec
 	}
 	c.Next()
-	attrs := []any{
-		"method", c.Request.Method, "path", c.Request.URL.Path,
-		"status", c.Writer.Status(), "duration_ms", float64(time.Since(start).Microseconds()) / 1000,
+	// LogAttrs with a fixed array keeps the line to a handful of allocations.
+	attrs := [7]slog.Attr{
+		slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path),
+		slog.Int("status", c.Writer.Status()), slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 	}
-	if op, ok := c.Get(ctxOperation); ok {
-		attrs = append(attrs, "operation", op.(*operation).id)
+	n := 4
+	if id, ok := s.opIDs[routeKey{c.Request.Method, c.FullPath()}]; ok {
+		attrs[n] = slog.String("operation", id)
+		n++
 	}
 	if debug {
-		attrs = append(attrs, "request_body", string(reqBody), "response_body", rec.body.String())
+		attrs[n], attrs[n+1] = slog.String("request_body", string(reqBody)), slog.String("response_body", rec.body.String())
+		n += 2
 	}
-	s.log.Info("request", attrs...)
+	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request", attrs[:n]...)
 }

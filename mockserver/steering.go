@@ -59,22 +59,38 @@ func (s *Server) initSteering() error {
 // newWorld makes the world of a sandbox ("" for the default world) from
 // the fixtures, publishing its events on the bus.
 func (s *Server) newWorld(name string) *world.World {
+	return world.New(s.cfg.Fixtures, s.worldOptions(name))
+}
+
+// worldOptions are the options of the default world ("") or a sandbox's.
+func (s *Server) worldOptions(name string) world.Options {
 	clk := s.clock
 	if name != "" {
 		clk = s.newWorldClock()
 	}
-	return world.New(s.cfg.Fixtures, world.Options{
+	return world.Options{
 		Clock: clk, ProcessingDelay: s.cfg.ProcessingDelay,
 		OnEvent: func(e world.Event) { s.bus.publish(name, e) },
-	})
+	}
 }
 
-// Close ends event streams and webhook deliveries and waits for the
+// EndStreams ends event streams and webhook deliveries and waits for the
 // deliveries to stop. Call it before shutting the HTTP server down, so
 // that open streams do not hold the shutdown up. It is safe to call twice.
-func (s *Server) Close() {
+func (s *Server) EndStreams() {
 	s.closeOnce.Do(s.close)
 	s.hooks.wait()
+}
+
+// Close ends streams and deliveries (EndStreams) and releases the state
+// file, if any: call it once the HTTP server has stopped, since changes
+// after Close fail with 500. It is safe to call twice.
+func (s *Server) Close() error {
+	s.EndStreams()
+	if s.state == nil {
+		return nil
+	}
+	return s.state.Close()
 }
 
 // steeringControl mounts the control endpoints of the steering features.
@@ -122,8 +138,7 @@ func (s *Server) getProject(c *gin.Context) {
 
 func (s *Server) putProject(c *gin.Context) {
 	var body projectRequest
-	if fields := decodeStrict(c, &body); fields != nil {
-		writeError(c, http.StatusBadRequest, invalidMessage(fields), fields)
+	if !decodeStrict(c, &body) {
 		return
 	}
 	p, created, err := s.worldFor(c).PutProject(c.Param("team_id"), c.Param("project_id"), body.Automation)

@@ -25,7 +25,19 @@ func (s *Server) answerTask(c *gin.Context, rq *apiRequest, call taskCall, messa
 		s.writeDomainError(c, err)
 		return
 	}
-	writeJSON(c, http.StatusOK, envelope{Payload: t, Message: message})
+	if message != "" {
+		writeJSON(c, http.StatusOK, envelope{Payload: t, Message: message})
+		return
+	}
+	// Most answers are a task in its envelope: served from the encoding
+	// cache unless the task changed since it was last encoded.
+	body, err := s.tasks.envelope(rq.team, rq.project, t)
+	if err != nil {
+		s.writeDomainError(c, err)
+		return
+	}
+	c.Abort()
+	c.Data(http.StatusOK, contentTypeJSON, body)
 }
 
 func (s *Server) getTask(c *gin.Context, rq *apiRequest) {

@@ -309,8 +309,7 @@ type webhookRequest struct {
 
 func (s *Server) addWebhook(c *gin.Context) {
 	var body webhookRequest
-	if fields := decodeStrict(c, &body); fields != nil {
-		writeError(c, http.StatusBadRequest, invalidMessage(fields), fields)
+	if !decodeStrict(c, &body) {
 		return
 	}
 	wh, err := s.hooks.add(body.URL, sessionName(c))

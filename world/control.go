@@ -1,7 +1,6 @@
 package world
 
 import (
-	"slices"
 	"time"
 )
 
@@ -9,8 +8,9 @@ import (
 // directly, with no API key and no business rules.
 
 // PutTask creates or replaces a task (and its project, if new). t.ID and
-// t.ProjectID must match the path they are stored under. It reports whether
-// the task is new. Errors: Invalid.
+// t.ProjectID must match the path they are stored under. A task stored as
+// not approved leaves the training dataset. It reports whether the task is
+// new. Errors: Invalid.
 func (w *World) PutTask(teamID, projectID string, t Task) (Task, bool, error) {
 	if t.ProjectID != projectID {
 		return Task{}, false, Errorf(Invalid, "project_id %q does not match the path's project %q", t.ProjectID, projectID)
@@ -22,23 +22,30 @@ func (w *World) PutTask(teamID, projectID string, t Task) (Task, bool, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	created := w.storeLocked(teamID, projectID, t)
+	if !t.Approved {
+		// The training dataset holds approved tasks only.
+		w.untrainLocked(TaskRef{teamID, projectID, t.ID})
+	}
 	w.syncUploadLocked(w.clock.Now(), teamID, projectID, t.UploadID)
+	if err := w.commitLocked(); err != nil {
+		return Task{}, false, err
+	}
 	return t, created, nil
 }
 
-// DeleteTask removes a task. Errors: NotFound.
+// DeleteTask removes a task, and takes it out of the training dataset.
+// Errors: NotFound.
 func (w *World) DeleteTask(teamID, projectID, taskID string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if _, err := w.findLocked(teamID, projectID, taskID); err != nil {
 		return err
 	}
-	p := w.projects[projectRef{teamID, projectID}]
-	uploadID := p.tasks[taskID].UploadID
-	delete(p.tasks, taskID)
-	p.order = slices.DeleteFunc(p.order, func(id string) bool { return id == taskID })
+	uploadID := w.projects[projectRef{teamID, projectID}].tasks[taskID].UploadID
+	w.deleteLocked(TaskRef{teamID, projectID, taskID})
+	w.untrainLocked(TaskRef{teamID, projectID, taskID})
 	w.syncUploadLocked(w.clock.Now(), teamID, projectID, uploadID)
-	return nil
+	return w.commitLocked()
 }
 
 // TaskFilter narrows ListTasks; empty fields match everything.
@@ -80,14 +87,17 @@ func (w *World) PutKey(k KeyFixture) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.putKeyLocked(k)
-	return nil
+	if w.journal != nil {
+		w.pending.Keys = append(w.pending.Keys, k)
+	}
+	return w.commitLocked()
 }
 
-// Audit returns the audit trail, oldest first.
+// Audit returns the audit trail, oldest first (the latest MaxHistory entries).
 func (w *World) Audit() []AuditEntry {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return append([]AuditEntry{}, w.audit...)
+	return w.audit.list()
 }
 
 // Training returns the training dataset, oldest first.
@@ -97,11 +107,11 @@ func (w *World) Training() []TrainingEntry {
 	return append([]TrainingEntry{}, w.training...)
 }
 
-// Events returns the published events, oldest first.
+// Events returns the published events, oldest first (the latest MaxHistory).
 func (w *World) Events() []Event {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return append([]Event{}, w.events...)
+	return w.events.list()
 }
 
 // Now returns the world's current time.

@@ -132,11 +132,22 @@ func (w *World) CreateUpload(p Principal, teamID, projectID string, in NewUpload
 		}
 		t.Normalize()
 		w.storeLocked(teamID, projectID, t)
-		started = append(started, pr.tasks[id])
+		ts := pr.tasks[id]
+		started = append(started, ts)
+		w.noteTaskLocked(teamID, projectID, ts)
+		ref := TaskRef{teamID, projectID, id}
+		w.intake[ref] = true
+		if w.journal != nil {
+			w.pending.Intake = append(w.pending.Intake, ref)
+		}
 		u.Files = append(u.Files, UploadFile{Name: f.Name, FileType: f.Type, FileSize: f.Size, TaskID: id})
 	}
 	pr.putUpload(u)
+	w.noteUploadLocked(teamID, projectID, u)
 	w.auditLocked(now, "upload", p, teamID, projectID, "", map[string]any{"upload_id": u.ID, "files": len(u.Files)})
+	if err := w.commitLocked(); err != nil {
+		return Upload{}, err
+	}
 	for _, ts := range started {
 		w.clock.AfterFunc(w.delay, func() { w.finishIntake(teamID, projectID, ts) })
 	}
@@ -154,13 +165,18 @@ func (w *World) finishIntake(teamID, projectID string, ts *taskState) {
 		return
 	}
 	now := w.clock.Now()
+	delete(w.intake, TaskRef{teamID, projectID, ts.ID})
 	if w.projects[projectRef{teamID, projectID}].automation == AutomationAutoProcess {
 		ts.Status = StatusCompleted
+		w.noteTaskLocked(teamID, projectID, ts)
 		w.publishTaskLocked(now, "task_completed", "COMPLETED", teamID, ts.Task)
 	} else {
 		ts.Status = StatusReviewing
+		w.noteTaskLocked(teamID, projectID, ts)
 	}
 	w.syncUploadLocked(now, teamID, projectID, ts.UploadID)
+	// As in finishProcessing, no caller waits for this change.
+	_ = w.commitLocked()
 }
 
 // GetUpload returns an upload. Errors: NotFound.
@@ -186,7 +202,11 @@ func (w *World) MoveUpload(p Principal, teamID, projectID, uploadID, folderID st
 		return Upload{}, err
 	}
 	us.FolderID = folderID
+	w.noteUploadLocked(teamID, projectID, *us)
 	w.auditLocked(w.clock.Now(), "move_upload", p, teamID, projectID, "", map[string]any{"upload_id": uploadID, "folder_id": folderID})
+	if err := w.commitLocked(); err != nil {
+		return Upload{}, err
+	}
 	return *us, nil
 }
 
@@ -228,6 +248,10 @@ func (w *World) PutProject(teamID, projectID string, a Automation) (Project, boo
 	defer w.mu.Unlock()
 	_, existed := w.projects[projectRef{teamID, projectID}]
 	w.projectLocked(teamID, projectID).automation = a
+	w.noteProjectLocked(teamID, projectID, a)
+	if err := w.commitLocked(); err != nil {
+		return Project{}, false, err
+	}
 	return Project{TeamID: teamID, ProjectID: projectID, Automation: a}, !existed, nil
 }
 
@@ -279,6 +303,7 @@ func (w *World) syncUploadLocked(now time.Time, teamID, projectID, uploadID stri
 		u.FolderID = FolderProcessed
 	}
 	pr.putUpload(u)
+	w.noteUploadLocked(teamID, projectID, u)
 	if want == UploadInReview {
 		w.publishUploadLocked(now, "upload.in_review", "IN_REVIEW", teamID, projectID, u)
 	} else {

@@ -3,8 +3,8 @@ package world
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -19,6 +19,12 @@ type Options struct {
 	// OnEvent, if set, sees every event as it is published. It is called
 	// with the world locked: it must not block or call back into the world.
 	OnEvent func(Event)
+	// MaxHistory bounds the audit trail and the event list, each keeping
+	// its latest entries; zero means DefaultMaxHistory, negative no bound.
+	MaxHistory int
+	// Journal, if set, is given every change before the method that made
+	// it returns (see journal.go); Open sets it for a state file.
+	Journal Journal
 }
 
 // World is one copy of the mock's state: keys, projects, tasks, and the
@@ -33,10 +39,18 @@ type World struct {
 	mu       sync.Mutex
 	keys     map[string]apiKey
 	projects map[projectRef]*project
-	audit    []AuditEntry
+	audit    history[AuditEntry]
 	training []TrainingEntry
-	events   []Event
+	events   history[Event]
 	seq      int
+
+	// Durability (journal.go): the change being built by the current
+	// method, and the tasks whose PROCESSING -> COMPLETED transition is
+	// scheduled, so a restart can schedule it again.
+	journal    Journal
+	pending    Change
+	processing map[TaskRef]bool
+	intake     map[TaskRef]bool // new tasks of uploads, PROCESSING until REVIEWING or COMPLETED
 }
 
 type projectRef struct{ team, project string }
@@ -114,14 +128,23 @@ type ReportIssue struct {
 // New returns a world holding fx. fx must have passed LoadFixtures' checks
 // (or be built by hand with unique IDs) and is never modified.
 func New(fx *Fixtures, opts Options) *World {
-	w := &World{fixtures: fx, clock: opts.Clock, delay: opts.ProcessingDelay, onEvent: opts.OnEvent}
+	w := &World{fixtures: fx, clock: opts.Clock, delay: opts.ProcessingDelay, onEvent: opts.OnEvent, journal: opts.Journal}
 	if w.clock == nil {
 		w.clock = RealClock{}
 	}
 	if w.delay <= 0 {
 		w.delay = DefaultProcessingDelay
 	}
-	w.Reset()
+	switch {
+	case opts.MaxHistory == 0:
+		w.audit.max, w.events.max = DefaultMaxHistory, DefaultMaxHistory
+	case opts.MaxHistory > 0:
+		w.audit.max, w.events.max = opts.MaxHistory, opts.MaxHistory
+	}
+	w.mu.Lock()
+	w.resetLocked()
+	w.pending = Change{}
+	w.mu.Unlock()
 	return w
 }
 
@@ -129,10 +152,17 @@ func New(fx *Fixtures, opts Options) *World {
 func (w *World) Clock() Clock { return w.clock }
 
 // Reset restores the fixtures and forgets audit, training and events.
-// Transitions scheduled before the reset no longer apply.
-func (w *World) Reset() {
+// Transitions scheduled before the reset no longer apply. Errors: Internal
+// when the journal cannot record it.
+func (w *World) Reset() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.resetLocked()
+	w.pending = Change{Reset: true}
+	return w.commitLocked()
+}
+
+func (w *World) resetLocked() {
 	w.keys = make(map[string]apiKey, len(w.fixtures.Keys))
 	for _, k := range w.fixtures.Keys {
 		w.putKeyLocked(k)
@@ -155,8 +185,12 @@ func (w *World) Reset() {
 			pr.putUpload(u)
 		}
 	}
-	w.audit, w.training, w.events = nil, nil, nil
+	w.audit.reset()
+	w.events.reset()
+	w.training = nil
 	w.seq = 0
+	w.processing = map[TaskRef]bool{}
+	w.intake = map[TaskRef]bool{}
 }
 
 // Fingerprint identifies a raw key without revealing it.
@@ -223,9 +257,17 @@ func (w *World) Approve(p Principal, teamID, projectID, taskID string) (Task, er
 	}
 	now := w.clock.Now()
 	ts.Approved = true
+	w.noteTaskLocked(teamID, projectID, ts)
 	w.auditLocked(now, "approve", p, teamID, projectID, taskID, nil)
-	w.training = append(w.training, TrainingEntry{TaskID: taskID, TeamID: teamID, ProjectID: projectID, KeyID: p.KeyID, AddedAt: now})
+	entry := TrainingEntry{TaskID: taskID, TeamID: teamID, ProjectID: projectID, KeyID: p.KeyID, AddedAt: now}
+	w.training = append(w.training, entry)
+	if w.journal != nil {
+		w.pending.TrainingAdd = append(w.pending.TrainingAdd, entry)
+	}
 	w.publishTaskLocked(now, "task_approved", "APPROVED", teamID, ts.Task)
+	if err := w.commitLocked(); err != nil {
+		return Task{}, err
+	}
 	return ts.Task, nil
 }
 
@@ -247,11 +289,13 @@ func (w *World) Disapprove(p Principal, teamID, projectID, taskID string) (Task,
 	}
 	now := w.clock.Now()
 	ts.Approved = false
+	w.noteTaskLocked(teamID, projectID, ts)
 	w.auditLocked(now, "disapprove", p, teamID, projectID, taskID, nil)
-	w.training = slices.DeleteFunc(w.training, func(e TrainingEntry) bool {
-		return e.TaskID == taskID && e.TeamID == teamID && e.ProjectID == projectID
-	})
+	w.untrainLocked(TaskRef{teamID, projectID, taskID})
 	w.publishTaskLocked(now, "task_disapproved", "DISAPPROVED", teamID, ts.Task)
+	if err := w.commitLocked(); err != nil {
+		return Task{}, err
+	}
 	return ts.Task, nil
 }
 
@@ -270,9 +314,22 @@ func (w *World) Complete(p Principal, teamID, projectID, taskID string) (Task, e
 	}
 	now := w.clock.Now()
 	ts.Status = StatusProcessing
+	w.noteTaskLocked(teamID, projectID, ts)
 	w.auditLocked(now, "complete", p, teamID, projectID, taskID, nil)
-	w.clock.AfterFunc(w.delay, func() { w.finishProcessing(teamID, projectID, ts) })
+	w.scheduleLocked(TaskRef{teamID, projectID, taskID}, ts)
+	if err := w.commitLocked(); err != nil {
+		return Task{}, err
+	}
 	return ts.Task, nil
+}
+
+// scheduleLocked starts ts's PROCESSING -> COMPLETED transition.
+func (w *World) scheduleLocked(ref TaskRef, ts *taskState) {
+	w.processing[ref] = true
+	if w.journal != nil {
+		w.pending.Processing = append(w.pending.Processing, ref)
+	}
+	w.clock.AfterFunc(w.delay, func() { w.finishProcessing(ref.TeamID, ref.ProjectID, ts) })
 }
 
 // finishProcessing completes ts if it is still the stored version of its
@@ -286,8 +343,13 @@ func (w *World) finishProcessing(teamID, projectID string, ts *taskState) {
 	}
 	now := w.clock.Now()
 	ts.Status = StatusCompleted
+	delete(w.processing, TaskRef{teamID, projectID, ts.ID})
+	w.noteTaskLocked(teamID, projectID, ts)
 	w.publishTaskLocked(now, "task_completed", "COMPLETED", teamID, ts.Task)
 	w.syncUploadLocked(now, teamID, projectID, ts.UploadID)
+	// No caller waits for this change: a journal failure is the journal's
+	// to report, and the next change or restart carries on from memory.
+	_ = w.commitLocked()
 }
 
 // Discard rejects a REVIEWING task: it becomes DISCARDED and task_discarded
@@ -305,9 +367,13 @@ func (w *World) Discard(p Principal, teamID, projectID, taskID string) (Task, er
 	}
 	now := w.clock.Now()
 	ts.Status = StatusDiscarded
+	w.noteTaskLocked(teamID, projectID, ts)
 	w.auditLocked(now, "discard", p, teamID, projectID, taskID, nil)
 	w.publishTaskLocked(now, "task_discarded", "DISCARDED", teamID, ts.Task)
 	w.syncUploadLocked(now, teamID, projectID, ts.UploadID)
+	if err := w.commitLocked(); err != nil {
+		return Task{}, err
+	}
 	return ts.Task, nil
 }
 
@@ -332,6 +398,9 @@ func (w *World) Report(p Principal, teamID, projectID, taskID string, issues []R
 	details := map[string]any{"issues": slices.Clone(issues), "message": message}
 	w.auditLocked(now, "report", p, teamID, projectID, taskID, details)
 	w.publishTaskLocked(now, "task_reported", "REPORTED", teamID, ts.Task)
+	if err := w.commitLocked(); err != nil {
+		return Task{}, err
+	}
 	return ts.Task, nil
 }
 
@@ -365,20 +434,33 @@ func (w *World) storeLocked(teamID, projectID string, t Task) bool {
 		p.order = append(p.order, t.ID)
 	}
 	p.tasks[t.ID] = &taskState{Task: t}
+	// A new version cancels the old one's scheduled transition.
+	delete(w.processing, TaskRef{teamID, projectID, t.ID})
+	if w.journal != nil {
+		w.pending.Tasks = append(w.pending.Tasks, StoredTask{TeamID: teamID, ProjectID: projectID, Task: t})
+	}
 	return !existed
 }
 
 func (w *World) nextID(prefix string) string {
 	w.seq++
-	return fmt.Sprintf("%s_%06d", prefix, w.seq)
+	n := strconv.Itoa(w.seq)
+	if len(n) < 6 {
+		n = "000000"[len(n):] + n
+	}
+	return prefix + "_" + n
 }
 
 func (w *World) auditLocked(now time.Time, action string, p Principal, teamID, projectID, taskID string, details any) {
-	w.audit = append(w.audit, AuditEntry{
+	e := AuditEntry{
 		ID: w.nextID("aud"), Time: now, Action: action,
 		TeamID: teamID, ProjectID: projectID, TaskID: taskID,
 		KeyID: p.KeyID, KeyFingerprint: p.KeyFingerprint, Details: details,
-	})
+	}
+	w.audit.add(e)
+	if w.journal != nil {
+		w.pending.Audit = append(w.pending.Audit, e)
+	}
 }
 
 // publishTaskLocked publishes a task-level event; like the documented
@@ -398,7 +480,10 @@ func (w *World) publishTaskLocked(now time.Time, typ, event, teamID string, t Ta
 }
 
 func (w *World) publishLocked(e Event) {
-	w.events = append(w.events, e)
+	w.events.add(e)
+	if w.journal != nil {
+		w.pending.Events = append(w.pending.Events, e)
+	}
 	if w.onEvent != nil {
 		w.onEvent(e)
 	}

@@ -12,7 +12,12 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	// The log is batched here, not in run, so that tests of run see each
+	// line as it is written.
+	logw := newLogBuffer(os.Stderr)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, logw)
+	_ = logw.Close()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "sendai-mock:", err)
 		os.Exit(exitCode(err))
 	}

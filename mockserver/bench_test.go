@@ -1,0 +1,60 @@
+package mockserver
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	sendaimock "sendaimock"
+)
+
+// benchServer is the mock as shipped (validation and auth on) with its
+// access log discarded.
+func benchServer(b *testing.B) *Server {
+	b.Helper()
+	spec, err := sendaimock.LoadSpec(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	fx, err := sendaimock.DefaultFixtures()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := New(Config{Spec: spec, Fixtures: fx, CORS: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+const benchTask = "/v2/team_123456/project/proj_123456/task/task_abcdef123456"
+
+func benchDo(b *testing.B, s *Server, method, path string, want int) {
+	req := httptest.NewRequest(method, path, nil)
+	req.Header.Set("Authorization", "Bearer YOUR_API_KEY")
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if rec.Code != want {
+		b.Fatalf("%s %s: got %d, want %d: %s", method, path, rec.Code, want, rec.Body)
+	}
+}
+
+func BenchmarkGetTask(b *testing.B) {
+	s := benchServer(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		benchDo(b, s, "GET", benchTask, http.StatusOK)
+	}
+}
+
+func BenchmarkApproveDisapprove(b *testing.B) {
+	s := benchServer(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		benchDo(b, s, "POST", benchTask+"/approve", http.StatusOK)
+		benchDo(b, s, "POST", benchTask+"/disapprove", http.StatusOK)
+	}
+}

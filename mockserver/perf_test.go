@@ -1,0 +1,148 @@
+package mockserver
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/gin-gonic/gin"
+
+	sendaimock "sendaimock"
+	"sendaimock/world"
+)
+
+// newCheckedServer is the mock over the default fixtures, failing t on any
+// response that breaks openapi.yaml.
+func newCheckedServer(t *testing.T) *Server {
+	t.Helper()
+	s := newServerFor(t)
+	s.cfg.OnViolation = func(v Violation) { t.Errorf("%v", v) }
+	return s
+}
+
+// newServerFor returns a mock over the default fixtures, logging nowhere.
+func newServerFor(t testing.TB) *Server {
+	t.Helper()
+	spec, err := sendaimock.LoadSpec(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx, err := sendaimock.DefaultFixtures()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{Spec: spec, Fixtures: fx, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func do(t *testing.T, h http.Handler, method, path, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, r)
+	req.Header.Set("Authorization", "Bearer YOUR_API_KEY")
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// The cache compares every field of world.Task; a new field must be added
+// to sameVersion, or a changed task could be served from a stale encoding.
+func TestSameVersionComparesEveryTaskField(t *testing.T) {
+	if got := reflect.TypeOf(world.Task{}).NumField(); got != taskFields {
+		t.Fatalf("world.Task has %d fields, sameVersion compares %d: update taskcache.go", got, taskFields)
+	}
+}
+
+func TestTaskCacheServesEachChange(t *testing.T) {
+	s := newCheckedServer(t)
+	const task = "/v2/team_123456/project/proj_123456/task/task_reviewing_001"
+	const ctl = "/_mock/teams/team_123456/projects/proj_123456/tasks/task_reviewing_001"
+	steps := []struct {
+		method, path, body string
+		want               []string
+	}{
+		{"GET", task, "", []string{`"approved":false`, `"status":"REVIEWING"`}},
+		{"POST", task + "/approve", "", []string{`"approved":true`, `"status":"REVIEWING"`}},
+		{"GET", task, "", []string{`"approved":true`}},
+		{"POST", task + "/disapprove", "", []string{`"approved":false`}},
+		{"GET", task, "", []string{`"approved":false`}},
+		{"PUT", ctl, `{"id":"task_reviewing_001","name":"renamed"}`, []string{`"name":"renamed"`}},
+		{"GET", task, "", []string{`"name":"renamed"`, `"approved":false`}},
+		{"POST", task + "/approve", "", []string{`"name":"renamed"`, `"approved":true`}},
+		{"POST", task + "/discard", "", []string{`"status":"DISCARDED"`, `"approved":true`}},
+		{"GET", task, "", []string{`"status":"DISCARDED"`}},
+	}
+	for i, st := range steps {
+		rec := do(t, s, st.method, st.path, st.body)
+		if rec.Code != http.StatusOK && rec.Code != http.StatusCreated {
+			t.Fatalf("step %d %s %s: got %d: %s", i, st.method, st.path, rec.Code, rec.Body)
+		}
+		for _, w := range st.want {
+			if !strings.Contains(rec.Body.String(), w) {
+				t.Errorf("step %d %s %s: body lacks %s: %s", i, st.method, st.path, w, rec.Body)
+			}
+		}
+	}
+}
+
+// The shortcut may only ever accept what kin-openapi accepts.
+func TestPathCheckNeverAcceptsWhatTheSpecRejects(t *testing.T) {
+	s := newCheckedServer(t)
+	values := []string{
+		"task_abcdef123456", "a", "", strings.Repeat("a", 128), strings.Repeat("a", 129),
+		"a b", "a/b", "..", "a\x00b", "ü", "task-1", "TASK_1", "a%2Fb", "\n", "a\nb", strings.Repeat("é", 64),
+	}
+	fast, bodiless := 0, 0
+	for _, op := range s.ops {
+		if op.route.Operation.RequestBody == nil {
+			bodiless++
+		}
+		if op.fast == nil {
+			continue
+		}
+		fast++
+		// Each path parameter in turn takes every value; the others stay valid.
+		for _, varied := range op.fast.params {
+			for _, v := range values {
+				params := gin.Params{}
+				pathParams := map[string]string{}
+				for _, p := range op.fast.params {
+					value := "id_123456"
+					if p.name == varied.name {
+						value = v
+					}
+					params = append(params, gin.Param{Key: p.name, Value: value})
+					pathParams[p.name] = value
+				}
+				if !op.fast.valid(params) {
+					continue
+				}
+				req := httptest.NewRequest(op.method, "/", nil)
+				err := openapi3filter.ValidateRequest(context.Background(), &openapi3filter.RequestValidationInput{
+					Request: req, Route: op.route, Options: &s.reqOpts, PathParams: pathParams,
+				})
+				if err != nil {
+					t.Errorf("%s: shortcut accepted %s %q, kin-openapi rejects it: %v", op.id, varied.name, v, err)
+				}
+			}
+		}
+	}
+	if fast != bodiless {
+		t.Errorf("got %d operations with the shortcut, want %d (every operation without a request body)", fast, bodiless)
+	}
+}
