@@ -403,3 +403,15 @@ func jsonEqual(t *testing.T, got, want string) bool {
 	}
 	return reflect.DeepEqual(g, w)
 }
+
+// TestReportTaskBodyLimits checks the body errors the spec documents for
+// Report Task: under -strict they must pass the self-check, not become 500s.
+func TestReportTaskBodyLimits(t *testing.T) {
+	for _, strict := range []bool{false, true} {
+		ts := newTestServer(t, func(c *Config) { c.Strict = strict })
+		path := taskPath(team, project, "task_reviewing_001", "report")
+		big := `{"issues":[{"label":"x","value":"` + strings.Repeat("a", 1<<20) + `"}]}`
+		wantError(t, ts.do("POST", path, docKey, big), http.StatusRequestEntityTooLarge, "Request body is larger than 1048576 bytes")
+		wantError(t, ts.do("POST", path, docKey, `issues`, "Content-Type", "text/plain"), http.StatusUnsupportedMediaType, "")
+	}
+}
