@@ -1,13 +1,12 @@
 package mockserver
 
 import (
-	"bytes"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/gin-gonic/gin"
 )
@@ -41,12 +40,22 @@ type JournalEntry struct {
 	ResponseTruncated bool      `json:"response_truncated,omitempty"`
 }
 
-// journal keeps the latest API requests, oldest first.
+// journal keeps the latest API requests, oldest first, in a ring whose
+// slots keep their body buffers: once the ring is full and its buffers have
+// grown, recording a request allocates nothing. Bodies become strings only
+// when someone reads the journal.
 type journal struct {
 	max int
 
-	mu      sync.Mutex
-	entries []JournalEntry
+	mu    sync.Mutex
+	slots []journalSlot // in order from next when full, else from 0
+	next  int           // the slot the next entry overwrites, once full
+}
+
+// journalSlot is an entry without its bodies, and the bodies' bytes.
+type journalSlot struct {
+	e                JournalEntry // RequestBody and ResponseBody unset
+	reqBody, resBody []byte
 }
 
 func newJournal(max int) *journal {
@@ -56,13 +65,29 @@ func newJournal(max int) *journal {
 	return &journal{max: max}
 }
 
-func (j *journal) add(e JournalEntry) {
+// add stores e with the bodies rec captured. The slot's old buffers go
+// back to rec, which its caller returns to the pool.
+func (j *journal) add(e JournalEntry, rec *recording) {
 	j.mu.Lock()
-	defer j.mu.Unlock()
-	if len(j.entries) >= j.max {
-		j.entries = slices.Delete(j.entries, 0, len(j.entries)-j.max+1)
+	var sl *journalSlot
+	if len(j.slots) < j.max {
+		j.slots = append(j.slots, journalSlot{})
+		sl = &j.slots[len(j.slots)-1]
+	} else {
+		sl = &j.slots[j.next]
+		j.next = (j.next + 1) % len(j.slots)
 	}
-	j.entries = append(j.entries, e)
+	sl.e = e
+	sl.reqBody, rec.req.buf = rec.req.buf, sl.reqBody[:0]
+	sl.resBody, rec.w.cap.buf = rec.w.cap.buf, sl.resBody[:0]
+	j.mu.Unlock()
+}
+
+// each calls f on every slot, oldest first; j.mu must be held.
+func (j *journal) each(f func(sl *journalSlot)) {
+	for i := range j.slots {
+		f(&j.slots[(j.next+i)%len(j.slots)])
+	}
 }
 
 // JournalMatcher selects journal entries; empty fields match everything.
@@ -87,69 +112,109 @@ func (j *journal) find(session string, m JournalMatcher) []JournalEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out := []JournalEntry{}
-	for _, e := range j.entries {
-		if e.Session == session && m.match(e) {
+	j.each(func(sl *journalSlot) {
+		if sl.e.Session == session && m.match(sl.e) {
+			e := sl.e
+			e.RequestBody, e.ResponseBody = string(sl.reqBody), string(sl.resBody)
 			out = append(out, e)
 		}
-	}
+	})
 	return out
 }
 
 func (j *journal) dropSession(session string) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.entries = slices.DeleteFunc(j.entries, func(e JournalEntry) bool { return e.Session == session })
+	kept := make([]journalSlot, 0, len(j.slots))
+	j.each(func(sl *journalSlot) {
+		if sl.e.Session != session {
+			kept = append(kept, *sl)
+		}
+	})
+	j.slots, j.next = kept, 0
 }
 
 // record journals every request outside /_mock, with the first bytes of
 // both bodies. It reads the request body as the handler does, so large
-// uploads stream through untouched.
+// uploads stream through untouched. Its buffers come from a pool and
+// trade places with the journal slot's, so a request costs no allocation
+// once the journal is warm.
 func (s *Server) record(c *gin.Context) {
 	if strings.HasPrefix(c.Request.URL.Path, "/_mock/") || c.Request.URL.Path == "/_mock" {
 		c.Next()
 		return
 	}
 	start := time.Now()
-	var reqCap *capture
-	if c.Request.Body != nil && c.Request.Body != http.NoBody {
-		reqCap = &capture{}
-		c.Request.Body = &teeBody{ReadCloser: c.Request.Body, cap: reqCap}
+	rec := recordings.Get().(*recording)
+	body := c.Request.Body
+	hasBody := body != nil && body != http.NoBody
+	if hasBody {
+		rec.tee = teeBody{ReadCloser: body, cap: &rec.req}
+		c.Request.Body = &rec.tee
 	}
-	resCap := &captureWriter{ResponseWriter: c.Writer}
-	c.Writer = resCap
+	w := c.Writer
+	rec.w.ResponseWriter = w
+	c.Writer = &rec.w
 	c.Next()
+	// Nothing may reach rec once it is back in the pool.
+	c.Writer, c.Request.Body = w, body
 
 	e := JournalEntry{
 		Time: start.UTC(), Method: c.Request.Method, Path: c.Request.URL.Path, Query: c.Request.URL.RawQuery,
-		TaskID: c.Param("task_id"), Status: resCap.Status(), DurationMS: float64(time.Since(start).Microseconds()) / 1000,
-		Session: sessionName(c), ResponseBody: resCap.cap.buf.String(), ResponseBytes: resCap.cap.n, ResponseTruncated: resCap.cap.truncated(),
+		Operation: s.opIDs[routeKey{c.Request.Method, c.FullPath()}],
+		TaskID:    c.Param("task_id"), Status: w.Status(), DurationMS: float64(time.Since(start).Microseconds()) / 1000,
+		Session: sessionName(c), ResponseBytes: rec.w.cap.n, ResponseTruncated: rec.w.cap.truncated(),
 	}
-	if op, ok := c.Get(ctxOperation); ok {
-		e.Operation = op.(*operation).id
-	}
-	if reqCap != nil {
-		e.RequestBody, e.RequestBytes, e.RequestTruncated = reqCap.buf.String(), reqCap.n, reqCap.truncated()
+	if hasBody {
+		e.RequestBytes, e.RequestTruncated = rec.req.n, rec.req.truncated()
 	}
 	if c.GetBool(ctxDropped) {
 		e.Status, e.Dropped = 0, true
 	}
-	s.journal.add(e)
+	s.journal.add(e, rec)
+	rec.reset()
+	recordings.Put(rec)
+}
+
+// recording is what record needs for one request; pooled.
+type recording struct {
+	w   captureWriter
+	tee teeBody
+	req capture
+}
+
+var recordings = sync.Pool{New: func() any { return new(recording) }}
+
+func (r *recording) reset() {
+	r.w.ResponseWriter, r.tee = nil, teeBody{}
+	r.w.cap.buf, r.w.cap.n = r.w.cap.buf[:0], 0
+	r.req.buf, r.req.n = r.req.buf[:0], 0
 }
 
 // capture keeps the first journalBodyBytes of a stream and counts the rest.
 type capture struct {
-	buf bytes.Buffer
+	buf []byte
 	n   int64
 }
 
 func (c *capture) write(p []byte) {
 	c.n += int64(len(p))
-	if room := journalBodyBytes - c.buf.Len(); room > 0 {
-		c.buf.Write(p[:min(room, len(p))])
+	room := journalBodyBytes - len(c.buf)
+	if room <= 0 || len(p) == 0 {
+		return
 	}
+	p = p[:min(room, len(p))]
+	if need := len(c.buf) + len(p); need > cap(c.buf) {
+		// Grow by doubling, never past the cap, so a slot holds at most
+		// journalBodyBytes of each body.
+		nb := make([]byte, len(c.buf), min(max(need, 2*cap(c.buf), 512), journalBodyBytes))
+		copy(nb, c.buf)
+		c.buf = nb
+	}
+	c.buf = append(c.buf, p...)
 }
 
-func (c *capture) truncated() bool { return c.n > int64(c.buf.Len()) }
+func (c *capture) truncated() bool { return c.n > int64(len(c.buf)) }
 
 type teeBody struct {
 	io.ReadCloser
@@ -172,7 +237,10 @@ func (w *captureWriter) Write(p []byte) (int, error) {
 	return w.ResponseWriter.Write(p)
 }
 
-func (w *captureWriter) WriteString(s string) (int, error) { return w.Write([]byte(s)) }
+func (w *captureWriter) WriteString(s string) (int, error) {
+	w.cap.write(unsafe.Slice(unsafe.StringData(s), len(s)))
+	return w.ResponseWriter.WriteString(s)
+}
 
 // Unwrap lets http.ResponseController reach the connection (deadlines).
 func (w *captureWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
