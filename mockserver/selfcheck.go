@@ -28,7 +28,11 @@ func (v Violation) Error() string {
 // selfCheck validates the response of an API operation against the spec:
 // status documented, content type, body schema. It only runs when Strict
 // or OnViolation asks for it.
-func (s *Server) selfCheck(c *gin.Context) {
+func (s *Server) selfCheck(op *operation) gin.HandlerFunc {
+	return func(c *gin.Context) { s.checkResponse(c, op) }
+}
+
+func (s *Server) checkResponse(c *gin.Context, op *operation) {
 	if !s.cfg.Strict && s.cfg.OnViolation == nil {
 		c.Next()
 		return
@@ -41,7 +45,6 @@ func (s *Server) selfCheck(c *gin.Context) {
 		rec.flush()
 		return
 	}
-	op := c.MustGet(ctxOperation).(*operation)
 	err := openapi3filter.ValidateResponse(c.Request.Context(), &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: in.(*openapi3filter.RequestValidationInput),
 		Status:                 rec.Status(),

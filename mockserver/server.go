@@ -77,8 +77,7 @@ type routeKey struct{ method, path string }
 
 // Gin context keys.
 const (
-	ctxOperation = "sendai.operation"
-	ctxInput     = "sendai.input"
+	ctxInput = "sendai.input"
 )
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -125,7 +124,7 @@ func New(cfg Config) (*Server, error) {
 	e.NoMethod(methodNotAllowed)
 	s.opIDs = make(map[routeKey]string, len(ops))
 	for _, op := range ops {
-		e.Handle(op.method, ginPath(op.path), s.selfCheck, s.steer(op), s.serve(op))
+		e.Handle(op.method, ginPath(op.path), s.selfCheck(op), s.steer(op), s.serve(op))
 		s.opIDs[routeKey{op.method, ginPath(op.path)}] = op.id
 	}
 	s.control(e.Group("/_mock"))

@@ -89,7 +89,7 @@ func (s *Server) serve(op *operation) gin.HandlerFunc {
 			if _, ok := readJSONBody(c); !ok {
 				return
 			}
-		case c.Request.Body != nil:
+		case c.Request.Body != nil && c.Request.Body != http.NoBody:
 			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
 		}
 		if op.fast == nil || !op.fast.valid(c.Params) {
