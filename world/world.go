@@ -442,13 +442,19 @@ func (w *World) storeLocked(teamID, projectID string, t Task) bool {
 	return !existed
 }
 
+// nextID returns prefix_000042: the sequence number, at least six digits.
+// It builds the ID in one allocation, as every state change makes one or two.
 func (w *World) nextID(prefix string) string {
 	w.seq++
-	n := strconv.Itoa(w.seq)
-	if len(n) < 6 {
-		n = "000000"[len(n):] + n
+	var digits [20]byte
+	d := strconv.AppendInt(digits[:0], int64(w.seq), 10)
+	var buf [64]byte
+	b := append(buf[:0], prefix...)
+	b = append(b, '_')
+	for range 6 - len(d) {
+		b = append(b, '0')
 	}
-	return prefix + "_" + n
+	return string(append(b, d...))
 }
 
 func (w *World) auditLocked(now time.Time, action string, p Principal, teamID, projectID, taskID string, details any) {
