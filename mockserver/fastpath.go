@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -22,6 +23,9 @@ type paramCheck struct {
 	name           string
 	minLen, maxLen int // in runes, as kin-openapi counts; maxLen < 0: none
 	pattern        *regexp.Regexp
+	// class, when the pattern is ^[...]+$ or ^[...]*$ over ASCII, is that
+	// character class as a table: checked byte by byte, not by the regexp.
+	class *[256]bool
 }
 
 // newPathCheck returns the shortcut for op, or nil when the operation has
@@ -54,6 +58,7 @@ func newPathCheck(item *openapi3.PathItem, op *openapi3.Operation) *pathCheck {
 				return nil
 			}
 			c.pattern = re
+			c.class = asciiClass(s.Pattern)
 		}
 		pc.params = append(pc.params, c)
 	}
@@ -73,9 +78,51 @@ func (pc *pathCheck) valid(params gin.Params) bool {
 		if n < c.minLen || (c.maxLen >= 0 && n > c.maxLen) {
 			return false
 		}
-		if c.pattern != nil && !c.pattern.MatchString(v) {
+		if c.class != nil {
+			for i := 0; i < len(v); i++ {
+				if !c.class[v[i]] {
+					return false
+				}
+			}
+			// A class pattern with + needs one character; minLen says so
+			// or the empty value goes to kin-openapi.
+			if v == "" {
+				return false
+			}
+		} else if c.pattern != nil && !c.pattern.MatchString(v) {
 			return false
 		}
 	}
 	return true
+}
+
+// asciiClass returns the byte table of a pattern that is exactly one
+// ASCII character class repeated over the whole value (^[A-Za-z0-9_-]+$,
+// the shape of every ID in openapi.yaml), or nil for any other pattern.
+func asciiClass(pattern string) *[256]bool {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	re = re.Simplify()
+	if re.Op != syntax.OpConcat || len(re.Sub) != 3 ||
+		re.Sub[0].Op != syntax.OpBeginText || re.Sub[2].Op != syntax.OpEndText ||
+		(re.Sub[1].Op != syntax.OpPlus && re.Sub[1].Op != syntax.OpStar) {
+		return nil
+	}
+	cc := re.Sub[1].Sub[0]
+	if cc.Op != syntax.OpCharClass {
+		return nil
+	}
+	var t [256]bool
+	for i := 0; i+1 < len(cc.Rune); i += 2 {
+		lo, hi := cc.Rune[i], cc.Rune[i+1]
+		if lo > 0x7f || hi > 0x7f {
+			return nil
+		}
+		for r := lo; r <= hi; r++ {
+			t[r] = true
+		}
+	}
+	return &t
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -144,5 +145,27 @@ func TestPathCheckNeverAcceptsWhatTheSpecRejects(t *testing.T) {
 	}
 	if fast != bodiless {
 		t.Errorf("got %d operations with the shortcut, want %d (every operation without a request body)", fast, bodiless)
+	}
+}
+
+// asciiClass stands in for a regexp only when it says the same of every
+// value: each byte alone, and nil for any pattern of another shape.
+func TestASCIIClassAgreesWithTheRegexp(t *testing.T) {
+	for _, pattern := range []string{`^[A-Za-z0-9_-]+$`, `^[a-f]*$`, `^[\w.]+$`} {
+		table := asciiClass(pattern)
+		if table == nil {
+			t.Fatalf("%s: no table", pattern)
+		}
+		re := regexp.MustCompile(pattern)
+		for b := range 256 {
+			if got, want := table[b], re.MatchString(string([]byte{byte(b)})); got != want {
+				t.Errorf("%s: byte %#x: table says %v, regexp %v", pattern, b, got, want)
+			}
+		}
+	}
+	for _, pattern := range []string{`^[a-z]+`, `[a-z]+$`, `^task_[a-z]+$`, `^[^a-z]+$`, `^[a-zé]+$`, `^[a-z]{3}$`, `^(a|b)+$`, `(`} {
+		if asciiClass(pattern) != nil {
+			t.Errorf("%s: got a table for a pattern that is not one ASCII class", pattern)
+		}
 	}
 }
