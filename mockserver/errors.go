@@ -69,5 +69,22 @@ func writeJSON(c *gin.Context, status int, v any) {
 		data = []byte(`{"statusCode":500,"error":"Internal Server Error","message":"Internal server error"}`)
 	}
 	c.Abort()
-	c.Data(status, contentTypeJSON, data)
+	writeBody(c, status, data)
+}
+
+// contentTypeJSONValue is the Content-Type header's value, shared by every
+// JSON answer: Gin's c.Data makes a new one per response. Nothing edits a
+// header value in place (Header.Set and Add replace or grow the slice).
+var contentTypeJSONValue = []string{contentTypeJSON}
+
+// writeBody answers status with an encoded JSON body; like c.Data, it
+// sends no body with a status that allows none (1xx, 204, 304).
+func writeBody(c *gin.Context, status int, data []byte) {
+	c.Writer.Header()["Content-Type"] = contentTypeJSONValue
+	c.Status(status)
+	if (status >= 100 && status <= 199) || status == http.StatusNoContent || status == http.StatusNotModified {
+		c.Writer.WriteHeaderNow()
+		return
+	}
+	_, _ = c.Writer.Write(data)
 }

@@ -138,3 +138,19 @@ func TestPreferHeader(t *testing.T) {
 		t.Error("a Prefer answer changed the world")
 	}
 }
+
+// TestFaultStatusWithoutBody: a forced status that allows no body (204)
+// is answered without one, and the journal keeps none.
+func TestFaultStatusWithoutBody(t *testing.T) {
+	m := newSteerMock(t, nil)
+	m.putFaults(`[{"operation": "getTask", "status": 204}]`)
+	r := m.want(m.do(http.MethodGet, taskURL("task_reviewing_001", ""), nil, apiKey), http.StatusNoContent, "forced 204")
+	if len(r.body) != 0 {
+		t.Errorf("204 came with a body: %q", r.body)
+	}
+	var entries []JournalEntry
+	m.do(http.MethodGet, "/_mock/requests?operation=getTask", nil).json(t, &entries)
+	if len(entries) != 1 || entries[0].Status != http.StatusNoContent || entries[0].ResponseBody != "" || entries[0].ResponseBytes != 0 {
+		t.Errorf("journal = %+v", entries)
+	}
+}

@@ -37,7 +37,7 @@ func (s *Server) answerTask(c *gin.Context, rq *apiRequest, call taskCall, messa
 		return
 	}
 	c.Abort()
-	c.Data(http.StatusOK, contentTypeJSON, body)
+	writeBody(c, http.StatusOK, body)
 }
 
 func (s *Server) getTask(c *gin.Context, rq *apiRequest) {
