@@ -54,8 +54,9 @@ type journal struct {
 
 // journalSlot is an entry without its bodies, and the bodies' bytes.
 type journalSlot struct {
-	e                JournalEntry // RequestBody and ResponseBody unset
-	reqBody, resBody []byte
+	e                    JournalEntry // RequestBody and ResponseBody unset
+	reqBody, resBody     []byte
+	reqShared, resShared bool // the bytes are an immutable answer's, not the slot's
 }
 
 func newJournal(max int) *journal {
@@ -78,9 +79,20 @@ func (j *journal) add(e JournalEntry, rec *recording) {
 		j.next = (j.next + 1) % len(j.slots)
 	}
 	sl.e = e
-	sl.reqBody, rec.req.buf = rec.req.buf, sl.reqBody[:0]
-	sl.resBody, rec.w.cap.buf = rec.w.cap.buf, sl.resBody[:0]
+	swapBody(&sl.reqBody, &sl.reqShared, &rec.req)
+	swapBody(&sl.resBody, &sl.resShared, &rec.w.cap)
 	j.mu.Unlock()
+}
+
+// swapBody moves c's bytes into a slot, and the slot's old buffer to c for
+// reuse, unless the slot only referred to someone else's bytes.
+func swapBody(body *[]byte, shared *bool, c *capture) {
+	old, oldShared := *body, *shared
+	*body, *shared = c.buf, c.shared
+	c.buf, c.shared = nil, false
+	if !oldShared {
+		c.buf = old[:0]
+	}
 }
 
 // each calls f on every slot, oldest first; j.mu must be held.
@@ -187,14 +199,39 @@ var recordings = sync.Pool{New: func() any { return new(recording) }}
 
 func (r *recording) reset() {
 	r.w.ResponseWriter, r.tee = nil, teeBody{}
-	r.w.cap.buf, r.w.cap.n = r.w.cap.buf[:0], 0
-	r.req.buf, r.req.n = r.req.buf[:0], 0
+	r.w.cap.reset()
+	r.req.reset()
 }
 
 // capture keeps the first journalBodyBytes of a stream and counts the rest.
 type capture struct {
 	buf []byte
 	n   int64
+	// shared: buf is an immutable answer's bytes (a cached task), kept by
+	// reference instead of copied; it is never written to.
+	shared bool
+}
+
+func (c *capture) reset() {
+	if c.shared {
+		c.buf, c.shared = nil, false
+	}
+	c.buf, c.n = c.buf[:0], 0
+}
+
+// share captures p, which its owner never changes, without copying it.
+func (c *capture) share(p []byte) {
+	if c.n != 0 {
+		c.write(p)
+		return
+	}
+	if !c.shared && cap(c.buf) > 0 {
+		// The pooled buffer is dropped for a reference: keep it for later.
+		c.write(p)
+		return
+	}
+	k := min(len(p), journalBodyBytes)
+	c.buf, c.shared, c.n = p[:k:k], true, int64(len(p))
 }
 
 func (c *capture) write(p []byte) {
@@ -204,7 +241,8 @@ func (c *capture) write(p []byte) {
 		return
 	}
 	p = p[:min(room, len(p))]
-	if need := len(c.buf) + len(p); need > cap(c.buf) {
+	if need := len(c.buf) + len(p); need > cap(c.buf) || c.shared {
+		c.shared = false
 		// Grow by doubling, never past the cap, so a slot holds at most
 		// journalBodyBytes of each body.
 		nb := make([]byte, len(c.buf), min(max(need, 2*cap(c.buf), 512), journalBodyBytes))
@@ -234,6 +272,13 @@ type captureWriter struct {
 
 func (w *captureWriter) Write(p []byte) (int, error) {
 	w.cap.write(p)
+	return w.ResponseWriter.Write(p)
+}
+
+// WriteShared writes p, which its owner never changes (a cached answer):
+// the journal keeps a reference instead of a copy.
+func (w *captureWriter) WriteShared(p []byte) (int, error) {
+	w.cap.share(p)
 	return w.ResponseWriter.Write(p)
 }
 

@@ -67,6 +67,12 @@ func TestJournalIsBounded(t *testing.T) {
 	if len(entries) != 3 {
 		t.Errorf("journal holds %d entries, want its bound 3", len(entries))
 	}
+	// A GET's answer comes from the task cache and is journaled by reference.
+	for _, e := range entries {
+		if !strings.HasPrefix(e.ResponseBody, `{"payload":{`) || !strings.Contains(e.ResponseBody, `"task_reviewing_001"`) || int64(len(e.ResponseBody)) != e.ResponseBytes {
+			t.Errorf("GET entry response %d bytes of %d: %.60q", len(e.ResponseBody), e.ResponseBytes, e.ResponseBody)
+		}
+	}
 	body := strings.Repeat("x", journalBodyBytes*2)
 	m.do(http.MethodPost, taskURL("task_reviewing_001", "report"), strings.NewReader(body), apiKey)
 	m.do(http.MethodGet, "/_mock/requests?operation=reportTask", nil).json(t, &entries)
@@ -166,5 +172,40 @@ func TestJournalAddAllocatesNothingWhenWarm(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(200, add); n > 0.5 {
 		t.Errorf("journaling a warm request allocates %.1f times, want 0", n)
+	}
+}
+
+// A cached answer is journaled by reference; the slot that held it must
+// never hand those bytes out as a buffer to write into, and an entry
+// written later to the same capture must not land in them.
+func TestJournalSharedBodiesStayUntouched(t *testing.T) {
+	j := newJournal(2)
+	answer := []byte(`{"payload":{"id":"task_1"}}`)
+	keep := string(answer)
+	rec := new(recording)
+	add := func(path string, shared bool, body string) {
+		if shared {
+			rec.w.cap.share(answer)
+		} else {
+			rec.w.cap.write([]byte(body))
+		}
+		j.add(JournalEntry{Path: path}, rec)
+		rec.reset()
+	}
+	add("/a", true, "")
+	add("/b", true, "")
+	for i, p := range []string{"/c", "/d", "/e", "/f"} {
+		add(p, false, strings.Repeat("z", 10+i))
+	}
+	add("/g", true, "")
+	rec.w.cap.share(answer)
+	rec.w.cap.write([]byte("more")) // a second write copies first
+	j.add(JournalEntry{Path: "/h"}, rec)
+	rec.reset()
+	if string(answer) != keep {
+		t.Fatalf("the shared answer was written into: %q", answer)
+	}
+	if got, want := journalPaths(j, ""), "/g=/"+keep+" /h=/"+keep+"more"; got != want {
+		t.Errorf("journal = %q, want %q", got, want)
 	}
 }

@@ -34,7 +34,8 @@ type cachedTask struct {
 const maxCachedTasks = 1 << 18
 
 // envelope returns the encoded {"payload": t}, from the cache when t is
-// the version it was encoded from.
+// the version it was encoded from. The bytes are never changed once made:
+// the request journal keeps references to them.
 func (c *taskCache) envelope(team, project string, t world.Task) ([]byte, error) {
 	k := taskKey{team, project, t.ID, t.Approved}
 	c.mu.RLock()

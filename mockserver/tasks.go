@@ -37,7 +37,14 @@ func (s *Server) answerTask(c *gin.Context, rq *apiRequest, call taskCall, messa
 		return
 	}
 	c.Abort()
-	writeBody(c, http.StatusOK, body)
+	c.Writer.Header()["Content-Type"] = contentTypeJSONValue
+	c.Status(http.StatusOK)
+	// The cached encoding never changes: the journal may keep it as is.
+	if w, ok := c.Writer.(interface{ WriteShared([]byte) (int, error) }); ok {
+		_, _ = w.WriteShared(body)
+		return
+	}
+	_, _ = c.Writer.Write(body)
 }
 
 func (s *Server) getTask(c *gin.Context, rq *apiRequest) {
