@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -56,5 +57,41 @@ func BenchmarkApproveDisapprove(b *testing.B) {
 	for b.Loop() {
 		benchDo(b, s, "POST", benchTask+"/approve", http.StatusOK)
 		benchDo(b, s, "POST", benchTask+"/disapprove", http.StatusOK)
+	}
+}
+
+// BenchmarkGetTaskAmong100k reads tasks spread over 100,000 stored ones,
+// every answer already cached: beside BenchmarkGetTask it shows what a
+// large world costs a lookup.
+func BenchmarkGetTaskAmong100k(b *testing.B) {
+	s := benchServer(b)
+	w := s.World()
+	seed, err := w.GetTask("team_123456", "proj_123456", "task_abcdef123456")
+	if err != nil {
+		b.Fatal(err)
+	}
+	const n = 100_000
+	reqs := make([]*http.Request, n)
+	for i := range n {
+		t := seed
+		t.ID = fmt.Sprintf("task_scale_%06d", i)
+		if _, _, err := w.PutTask("team_123456", "proj_123456", t); err != nil {
+			b.Fatal(err)
+		}
+		reqs[i] = httptest.NewRequest("GET", "/v2/team_123456/project/proj_123456/task/"+t.ID, nil)
+		reqs[i].Header.Set("Authorization", "Bearer YOUR_API_KEY")
+	}
+	for _, r := range reqs { // warm the answer cache
+		s.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, reqs[i%n])
+		if rec.Code != http.StatusOK {
+			b.Fatalf("got %d", rec.Code)
+		}
+		i += 7919 // a prime stride: no two neighbours in a row
 	}
 }
