@@ -59,9 +59,9 @@ type TaskFilter struct {
 func (w *World) ListTasks(teamID, projectID string, f TaskFilter) ([]Task, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	p, ok := w.projects[projectRef{teamID, projectID}]
-	if !ok {
-		return nil, &Error{Code: NotFound, Message: MsgProjectNotFound}
+	p, err := w.findProjectLocked(teamID, projectID)
+	if err != nil {
+		return nil, err
 	}
 	out := []Task{}
 	for _, id := range p.order {

@@ -106,9 +106,9 @@ func (w *World) CreateUpload(p Principal, teamID, projectID string, in NewUpload
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	pr, ok := w.projects[projectRef{teamID, projectID}]
-	if !ok {
-		return Upload{}, &Error{Code: NotFound, Message: MsgProjectNotFound}
+	pr, err := w.findProjectLocked(teamID, projectID)
+	if err != nil {
+		return Upload{}, err
 	}
 	now := w.clock.Now()
 	meta := slices.Clone(in.Meta)
@@ -215,9 +215,9 @@ func (w *World) MoveUpload(p Principal, teamID, projectID, uploadID, folderID st
 func (w *World) ListUploads(teamID, projectID string) ([]Upload, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	pr, ok := w.projects[projectRef{teamID, projectID}]
-	if !ok {
-		return nil, &Error{Code: NotFound, Message: MsgProjectNotFound}
+	pr, err := w.findProjectLocked(teamID, projectID)
+	if err != nil {
+		return nil, err
 	}
 	out := []Upload{}
 	for _, id := range pr.uploadOrder {
@@ -230,9 +230,9 @@ func (w *World) ListUploads(teamID, projectID string) ([]Upload, error) {
 func (w *World) GetProject(teamID, projectID string) (Project, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	pr, ok := w.projects[projectRef{teamID, projectID}]
-	if !ok {
-		return Project{}, &Error{Code: NotFound, Message: MsgProjectNotFound}
+	pr, err := w.findProjectLocked(teamID, projectID)
+	if err != nil {
+		return Project{}, err
 	}
 	return Project{TeamID: teamID, ProjectID: projectID, Automation: pr.automation}, nil
 }
@@ -312,9 +312,9 @@ func (w *World) syncUploadLocked(now time.Time, teamID, projectID, uploadID stri
 }
 
 func (w *World) findUploadLocked(teamID, projectID, uploadID string) (*Upload, error) {
-	pr, ok := w.projects[projectRef{teamID, projectID}]
-	if !ok {
-		return nil, &Error{Code: NotFound, Message: MsgProjectNotFound}
+	pr, err := w.findProjectLocked(teamID, projectID)
+	if err != nil {
+		return nil, err
 	}
 	us, ok := pr.uploads[uploadID]
 	if !ok {

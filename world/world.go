@@ -404,10 +404,20 @@ func (w *World) Report(p Principal, teamID, projectID, taskID string, issues []R
 	return ts.Task, nil
 }
 
-func (w *World) findLocked(teamID, projectID, taskID string) (*taskState, error) {
+// findProjectLocked returns a project. Errors: NotFound.
+func (w *World) findProjectLocked(teamID, projectID string) (*project, error) {
 	p, ok := w.projects[projectRef{teamID, projectID}]
 	if !ok {
 		return nil, &Error{Code: NotFound, Message: MsgProjectNotFound}
+	}
+	return p, nil
+}
+
+// findLocked returns a stored task. Errors: NotFound, for the project first.
+func (w *World) findLocked(teamID, projectID, taskID string) (*taskState, error) {
+	p, err := w.findProjectLocked(teamID, projectID)
+	if err != nil {
+		return nil, err
 	}
 	ts, ok := p.tasks[taskID]
 	if !ok {
