@@ -46,20 +46,12 @@ func (s *Server) listTasks(c *gin.Context) {
 		return
 	}
 	list, err := s.worldFor(c).ListTasks(c.Param("team_id"), c.Param("project_id"), f)
-	if err != nil {
-		s.writeDomainError(c, err)
-		return
-	}
-	writeJSON(c, http.StatusOK, list)
+	s.answer(c, list, err)
 }
 
 func (s *Server) inspectTask(c *gin.Context) {
 	t, err := s.worldFor(c).GetTask(c.Param("team_id"), c.Param("project_id"), c.Param("task_id"))
-	if err != nil {
-		s.writeDomainError(c, err)
-		return
-	}
-	writeJSON(c, http.StatusOK, t)
+	s.answer(c, t, err)
 }
 
 // putTask creates or replaces a task from a JSON task object. Fields left

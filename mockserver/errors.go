@@ -53,6 +53,15 @@ func (s *Server) writeDomainError(c *gin.Context, err error) {
 	writeError(c, statusOf(code), err.(*world.Error).Message, nil)
 }
 
+// answer writes v with 200, or err as writeDomainError does.
+func (s *Server) answer(c *gin.Context, v any, err error) {
+	if err != nil {
+		s.writeDomainError(c, err)
+		return
+	}
+	writeJSON(c, http.StatusOK, v)
+}
+
 // writeError answers the documented error body.
 func writeError(c *gin.Context, status int, message string, fields []FieldError) {
 	writeJSON(c, status, errorBody{StatusCode: status, Error: http.StatusText(status), Message: message, Errors: fields})

@@ -129,11 +129,7 @@ type projectRequest struct {
 
 func (s *Server) getProject(c *gin.Context) {
 	p, err := s.worldFor(c).GetProject(c.Param("team_id"), c.Param("project_id"))
-	if err != nil {
-		s.writeDomainError(c, err)
-		return
-	}
-	writeJSON(c, http.StatusOK, p)
+	s.answer(c, p, err)
 }
 
 func (s *Server) putProject(c *gin.Context) {
@@ -155,20 +151,12 @@ func (s *Server) putProject(c *gin.Context) {
 
 func (s *Server) listUploads(c *gin.Context) {
 	list, err := s.worldFor(c).ListUploads(c.Param("team_id"), c.Param("project_id"))
-	if err != nil {
-		s.writeDomainError(c, err)
-		return
-	}
-	writeJSON(c, http.StatusOK, list)
+	s.answer(c, list, err)
 }
 
 func (s *Server) inspectUpload(c *gin.Context) {
 	u, err := s.worldFor(c).GetUpload(c.Param("team_id"), c.Param("project_id"), c.Param("upload_id"))
-	if err != nil {
-		s.writeDomainError(c, err)
-		return
-	}
-	writeJSON(c, http.StatusOK, u)
+	s.answer(c, u, err)
 }
 
 // readCloser reads from one reader and closes another.
