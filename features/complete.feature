@@ -64,7 +64,7 @@ Feature: Complete Task
     Scenario: a completed task carries on to COMPLETED and publishes task_completed
       Given a REVIEWING task that is not approved
       When I complete the task
-      And 3 seconds pass
+      And the processing delay passes
       And I get the task
       Then the task's status is "COMPLETED"
       And a "task_completed" event is published for the task

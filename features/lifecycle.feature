@@ -8,7 +8,8 @@ Feature: A document's life
   folder once every task is done (notification upload.processed).
 
   These scenarios move the mock's clock (start it with -clock=manual); each
-  has a clock of its own. Processing takes the mock's default 2 seconds.
+  has a clock of its own. Processing takes the mock's -processing-delay
+  (2 seconds unless set), which the steps read from the mock.
 
   Rule: An upload goes through review to COMPLETED
 
@@ -22,7 +23,7 @@ Feature: A document's life
 
     Scenario: after the processing delay the tasks wait for review
       When I upload the files "invoice-1.pdf" and "invoice-2.pdf"
-      And 2 seconds pass
+      And the processing delay passes
       Then every task of the upload is REVIEWING
       And the upload's status is "IN_REVIEW"
       And the upload is in the "inbox" folder
@@ -31,7 +32,7 @@ Feature: A document's life
 
     Scenario: time that has not yet passed leaves the tasks PROCESSING
       When I upload 2 files
-      And 1 second passes
+      And less than the processing delay passes
       Then every task of the upload is PROCESSING
       And the upload's status is "PROCESSING"
       And no event "upload.in_review" was published for the upload
@@ -40,14 +41,14 @@ Feature: A document's life
       When I upload the files "invoice-1.pdf" and "invoice-2.pdf"
       Then every task of the upload is PROCESSING
       And the upload's status is "PROCESSING"
-      When 2 seconds pass
+      When the processing delay passes
       Then every task of the upload is REVIEWING
       And the upload's status is "IN_REVIEW"
       And an event "upload.in_review" was published for the upload
       When I complete each task of the upload
       Then every task of the upload is PROCESSING
       And the upload's status is "IN_REVIEW"
-      When 2 seconds pass
+      When the processing delay passes
       Then every task of the upload is COMPLETED
       And the upload's status is "COMPLETED"
       And the upload is in the "processed" folder
@@ -60,26 +61,26 @@ Feature: A document's life
 
     Scenario: the upload is COMPLETED only once every task is done
       When I upload 2 files
-      And 2 seconds pass
+      And the processing delay passes
       And I complete the first task of the upload
       Then the request succeeds
       And the task's status is "PROCESSING"
-      When 2 seconds pass
+      When the processing delay passes
       And I get the first task of the upload
       Then the task's status is "COMPLETED"
       And the upload's status is "IN_REVIEW"
       And no event "upload.processed" was published for the upload
       When I complete the second task of the upload
-      And 2 seconds pass
+      And the processing delay passes
       Then every task of the upload is COMPLETED
       And the upload's status is "COMPLETED"
       And an event "upload.processed" was published for the upload
 
     Scenario: a completed task shows PROCESSING until the delay has passed
       When I upload 1 file
-      And 2 seconds pass
+      And the processing delay passes
       And I complete each task of the upload
-      And 1 second passes
+      And less than the processing delay passes
       Then every task of the upload is PROCESSING
       And the upload's status is "IN_REVIEW"
 
@@ -89,7 +90,7 @@ Feature: A document's life
       Given the project is set to auto-process
       When I upload the files "receipt-1.pdf" and "receipt-2.pdf"
       Then every task of the upload is PROCESSING
-      When 2 seconds pass
+      When the processing delay passes
       Then every task of the upload is COMPLETED
       And every task of the upload is not approved
       And the upload's status is "COMPLETED"
@@ -109,7 +110,7 @@ Feature: A document's life
 
     Scenario: once processing has ended the task can be approved
       When I upload the file "invoice.pdf"
-      And 2 seconds pass
+      And the processing delay passes
       And I approve the first task of the upload
       Then the request succeeds
       And the task is approved

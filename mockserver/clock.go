@@ -42,13 +42,15 @@ func (s *Server) clockMode() string {
 type clockView struct {
 	Mode    string    `json:"mode"`
 	Now     time.Time `json:"now"`
-	Pending *int      `json:"pending,omitempty"` // manual clock only: transitions still to come
-	Ran     *int      `json:"ran,omitempty"`     // advance only: transitions just run
+	Delay   float64   `json:"processing_delay_seconds"` // so that clients can wait exactly as long
+	Pending *int      `json:"pending,omitempty"`        // manual clock only: transitions still to come
+	Ran     *int      `json:"ran,omitempty"`            // advance only: transitions just run
 }
 
 func (s *Server) viewClock(c *gin.Context) clockView {
-	clk := s.worldFor(c).Clock()
-	v := clockView{Mode: s.clockMode(), Now: clk.Now()}
+	w := s.worldFor(c)
+	clk := w.Clock()
+	v := clockView{Mode: s.clockMode(), Now: clk.Now(), Delay: w.ProcessingDelay().Seconds()}
 	if mc, ok := clk.(*world.ManualClock); ok {
 		n := mc.Pending()
 		v.Pending = &n

@@ -128,13 +128,23 @@ func Catalogue() []StepDef {
 			Example: "When 2 seconds pass",
 			Doc:     "moves the scenario's clock on (POST /_mock/clock/advance), running every transition that falls due; tag the scenario @mock @clock (the mock runs with -clock=manual)",
 			bind: func(w *World) any {
-				return func(ctx context.Context, n string) error { v, _ := strconv.Atoi(n); return w.timePasses(ctx, v) }
+				return func(ctx context.Context, n string) error {
+					v, _ := strconv.Atoi(n)
+					return w.timePasses(ctx, float64(v))
+				}
 			}},
+		{Group: "Mock only (tag the scenario @mock)", Pattern: `^(less than )?the processing delay passes$`,
+			Example: "When the processing delay passes",
+			Doc:     "moves the scenario's clock on by the mock's -processing-delay (read from GET /_mock/clock), or by half of it with \"less than\"; tag the scenario @mock @clock",
+			bind:    func(w *World) any { return w.processingDelayPasses }},
 		{Group: "Mock only (tag the scenario @mock)", Pattern: `^(\d+) minutes? pass(?:es)?$`,
 			Example: "When 5 minutes pass",
 			Doc:     "the same, in minutes",
 			bind: func(w *World) any {
-				return func(ctx context.Context, n string) error { v, _ := strconv.Atoi(n); return w.timePasses(ctx, v*60) }
+				return func(ctx context.Context, n string) error {
+					v, _ := strconv.Atoi(n)
+					return w.timePasses(ctx, float64(v*60))
+				}
 			}},
 
 		// --- uploads --------------------------------------------------------

@@ -121,12 +121,31 @@ func (w *World) noEvent(ctx context.Context) error {
 // timePasses moves the scenario's clock on by seconds. It needs a mock
 // with a manual clock (POST /_mock/clock/advance); on a manual clock each
 // session has its own, so no other scenario's time moves.
-func (w *World) timePasses(ctx context.Context, seconds int) error {
-	_, err := w.Control(ctx, http.MethodPost, "/clock/advance", map[string]int{"seconds": seconds})
+func (w *World) timePasses(ctx context.Context, seconds float64) error {
+	_, err := w.Control(ctx, http.MethodPost, "/clock/advance", map[string]float64{"seconds": seconds})
 	if err != nil {
-		return fmt.Errorf("moving the mock's clock on %d s (needs a mock started with -clock=manual): %w", seconds, err)
+		return fmt.Errorf("moving the mock's clock on %g s (needs a mock started with -clock=manual): %w", seconds, err)
 	}
 	return nil
+}
+
+// processingDelayPasses moves the scenario's clock on by the mock's
+// processing delay (GET /_mock/clock), or by half of it with "less than",
+// so that features hold whatever -processing-delay the mock runs with.
+func (w *World) processingDelayPasses(ctx context.Context, less string) error {
+	data, err := w.Control(ctx, http.MethodGet, "/clock", nil)
+	if err != nil {
+		return err
+	}
+	delay := gjson.GetBytes(data, "processing_delay_seconds")
+	if delay.Type != gjson.Number || delay.Float() <= 0 {
+		return fmt.Errorf("GET /_mock/clock: want a positive processing_delay_seconds, got %s", data)
+	}
+	seconds := delay.Float()
+	if less != "" {
+		seconds /= 2
+	}
+	return w.timePasses(ctx, seconds)
 }
 
 func raws(rs []gjson.Result) string {

@@ -151,6 +151,9 @@ func New(fx *Fixtures, opts Options) *World {
 // Clock returns the clock the world measures time on.
 func (w *World) Clock() Clock { return w.clock }
 
+// ProcessingDelay returns how long a task shows PROCESSING.
+func (w *World) ProcessingDelay() time.Duration { return w.delay }
+
 // Reset restores the fixtures and forgets audit, training and events.
 // Transitions scheduled before the reset no longer apply. Errors: Internal
 // when the journal cannot record it.
