@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	sendaimock "sendaimock"
 	"sendaimock/mockserver"
 	"sendaimock/world"
 )
@@ -26,19 +25,14 @@ func newMock(t testing.TB) http.Handler {
 // newMockOn returns the real mock on clk (nil: the wall clock).
 func newMockOn(t testing.TB, clk world.Clock) http.Handler {
 	t.Helper()
-	spec, err := sendaimock.LoadSpec(context.Background())
+	cfg, err := mockserver.DefaultConfig(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	fx, err := sendaimock.DefaultFixtures()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mockserver.New(mockserver.Config{
-		Spec: spec, Fixtures: fx, Clock: clk,
-		OnViolation: func(v mockserver.Violation) { t.Errorf("the mock broke openapi.yaml: %v", v) },
-		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	cfg.Clock = clk
+	cfg.OnViolation = func(v mockserver.Violation) { t.Errorf("the mock broke openapi.yaml: %v", v) }
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := mockserver.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

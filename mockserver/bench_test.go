@@ -1,34 +1,17 @@
 package mockserver
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
-
-	sendaimock "sendaimock"
 )
 
 // benchServer is the mock as shipped (validation and auth on) with its
 // access log discarded.
 func benchServer(b *testing.B) *Server {
 	b.Helper()
-	spec, err := sendaimock.LoadSpec(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
-	fx, err := sendaimock.DefaultFixtures()
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := New(Config{Spec: spec, Fixtures: fx, CORS: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return s
+	return newMock(b, Config{CORS: true})
 }
 
 const benchTask = "/v2/team_123456/project/proj_123456/task/task_abcdef123456"

@@ -3,7 +3,6 @@ package mockserver
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -14,7 +13,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/gin-gonic/gin"
 
-	sendaimock "sendaimock"
 	"sendaimock/world"
 )
 
@@ -30,19 +28,7 @@ func newCheckedServer(t *testing.T) *Server {
 // newServerFor returns a mock over the default fixtures, logging nowhere.
 func newServerFor(t testing.TB) *Server {
 	t.Helper()
-	spec, err := sendaimock.LoadSpec(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fx, err := sendaimock.DefaultFixtures()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(Config{Spec: spec, Fixtures: fx, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return newMock(t, Config{})
 }
 
 func do(t *testing.T, h http.Handler, method, path, body string) *httptest.ResponseRecorder {

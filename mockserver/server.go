@@ -4,6 +4,7 @@
 package mockserver
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/gin-gonic/gin"
 
+	sendaimock "sendaimock"
 	"sendaimock/world"
 )
 
@@ -81,6 +83,20 @@ const (
 )
 
 func init() { gin.SetMode(gin.ReleaseMode) }
+
+// DefaultConfig is the mock as shipped: the embedded openapi.yaml and
+// default fixtures. Every other field is left for the caller to set.
+func DefaultConfig(ctx context.Context) (Config, error) {
+	spec, err := sendaimock.LoadSpec(ctx)
+	if err != nil {
+		return Config{}, err
+	}
+	fx, err := sendaimock.DefaultFixtures()
+	if err != nil {
+		return Config{}, err
+	}
+	return Config{Spec: spec, Fixtures: fx}, nil
+}
 
 // New checks that the spec and the mock agree, validates the fixtures
 // against the spec, and builds the routes once.

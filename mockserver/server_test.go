@@ -31,30 +31,36 @@ type testServer struct {
 	clock *world.ManualClock
 }
 
+// newMock builds the mock over the embedded spec and fixtures with cfg's
+// other fields; its log goes nowhere unless cfg names a logger.
+func newMock(tb testing.TB, cfg Config) *Server {
+	tb.Helper()
+	def, err := DefaultConfig(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg.Spec, cfg.Fixtures = def.Spec, def.Fixtures
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	srv, err := New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv
+}
+
 func newTestServer(t *testing.T, mutate ...func(*Config)) *testServer {
 	t.Helper()
-	spec, err := sendaimock.LoadSpec(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fx, err := sendaimock.DefaultFixtures()
-	if err != nil {
-		t.Fatal(err)
-	}
 	clock := world.NewManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	cfg := Config{
-		Spec: spec, Fixtures: fx, Clock: clock, CORS: true,
-		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Clock: clock, CORS: true,
 		OnViolation: func(v Violation) { t.Errorf("spec self-check: %v", v) },
 	}
 	for _, m := range mutate {
 		m(&cfg)
 	}
-	srv, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testServer{t: t, srv: srv, clock: clock}
+	return &testServer{t: t, srv: newMock(t, cfg), clock: clock}
 }
 
 // do sends one request through the real handler. key "" sends no

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -16,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	sendaimock "sendaimock"
 	"sendaimock/world"
 )
 
@@ -34,28 +32,16 @@ type steerMock struct {
 
 func newSteerMock(t *testing.T, tweak func(*Config)) *steerMock {
 	t.Helper()
-	spec, err := sendaimock.LoadSpec(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fx, err := sendaimock.DefaultFixtures()
-	if err != nil {
-		t.Fatal(err)
-	}
 	clock := world.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	cfg := Config{
-		Spec: spec, Fixtures: fx, Clock: clock, ProcessingDelay: time.Minute,
+		Clock: clock, ProcessingDelay: time.Minute,
 		WebhookBackoff: time.Millisecond,
 		OnViolation:    func(v Violation) { t.Errorf("response breaks openapi.yaml: %v", v) },
-		Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	srv, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := newMock(t, cfg)
 	hs := httptest.NewServer(srv)
 	t.Cleanup(func() {
 		srv.Close()

@@ -12,22 +12,18 @@ import (
 	"strings"
 	"testing"
 
-	sendaimock "sendaimock"
 	"sendaimock/mockserver"
 )
 
 func startMock(t *testing.T) string {
 	t.Helper()
-	spec, err := sendaimock.LoadSpec(context.Background())
+	cfg, err := mockserver.DefaultConfig(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	fx, err := sendaimock.DefaultFixtures()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mockserver.New(mockserver.Config{Spec: spec, Fixtures: fx, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		OnViolation: func(v mockserver.Violation) { t.Errorf("the mock broke openapi.yaml: %v", v) }})
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg.OnViolation = func(v mockserver.Violation) { t.Errorf("the mock broke openapi.yaml: %v", v) }
+	srv, err := mockserver.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
