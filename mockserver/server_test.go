@@ -157,10 +157,14 @@ func TestNewRefusesSpecAndMockDisagreeing(t *testing.T) {
 
 func TestNewRefusesFixturesBreakingTheSchema(t *testing.T) {
 	spec, _ := sendaimock.LoadSpec(context.Background())
+	pages, err := world.NewPages([]world.Page{{ID: "p", Checkboxes: []world.Checkbox{{ID: "cb", Coordinates: [][]float64{{1, 2}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	fx := &world.Fixtures{Projects: []world.ProjectFixture{{TeamID: team, ProjectID: project, Tasks: []world.Task{{
-		ID: "task_bad", Status: world.StatusReviewing, Pages: []world.Page{{ID: "p", Checkboxes: []world.Checkbox{{ID: "cb", Coordinates: [][]float64{{1, 2}}}}}},
+		ID: "task_bad", Status: world.StatusReviewing, Pages: pages,
 	}}}}}
-	_, err := New(Config{Spec: spec, Fixtures: fx})
+	_, err = New(Config{Spec: spec, Fixtures: fx})
 	if err == nil || !strings.Contains(err.Error(), "task_bad") || !strings.Contains(err.Error(), "coordinates") {
 		t.Fatalf("got %v, want an error naming task_bad's coordinates", err)
 	}

@@ -68,7 +68,7 @@ func sameVersion(a, b *world.Task) bool {
 		sameSlice(a.Meta, b.Meta) && a.Status == b.Status && a.StepType == b.StepType &&
 		a.UploadID == b.UploadID && a.ProjectID == b.ProjectID && a.Approved == b.Approved &&
 		sameTime(a.ExportedAt, b.ExportedAt) && sameTime(a.ExportFailedAt, b.ExportFailedAt) &&
-		sameTime(a.LastOpenedAt, b.LastOpenedAt) && sameSlice(a.Pages, b.Pages)
+		sameTime(a.LastOpenedAt, b.LastOpenedAt) && a.Pages.Same(b.Pages)
 }
 
 func sameSlice[E any](a, b []E) bool {

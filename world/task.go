@@ -4,7 +4,6 @@
 package world
 
 import (
-	"slices"
 	"time"
 )
 
@@ -49,7 +48,7 @@ type Task struct {
 	ExportedAt     *time.Time `json:"exported_at"`
 	ExportFailedAt *time.Time `json:"export_failed_at"`
 	LastOpenedAt   *time.Time `json:"last_opened_at"`
-	Pages          []Page     `json:"pages"`
+	Pages          Pages      `json:"pages"`
 }
 
 // Meta is one name/value pair attached to a task.
@@ -106,38 +105,13 @@ func DefaultTask(projectID, taskID string, now time.Time) Task {
 		StepType:  "EXTRACT",
 		UploadID:  "upl_" + taskID,
 		ProjectID: projectID,
-		Pages:     []Page{},
 	}
 }
 
-// Normalize replaces nil slices so that the JSON form always has arrays.
-// Pages are copied before they are changed: they may be shared.
+// Normalize replaces a nil Meta so that the JSON form always has an
+// array (Pages always encode as one).
 func (t *Task) Normalize() {
 	if t.Meta == nil {
 		t.Meta = []Meta{}
-	}
-	if t.Pages == nil {
-		t.Pages = []Page{}
-	}
-	if !slices.ContainsFunc(t.Pages, func(p Page) bool {
-		return p.Annotations == nil || p.Checkboxes == nil || p.Segments == nil || p.Signatures == nil
-	}) {
-		return
-	}
-	t.Pages = slices.Clone(t.Pages)
-	for i := range t.Pages {
-		p := &t.Pages[i]
-		if p.Annotations == nil {
-			p.Annotations = []Annotation{}
-		}
-		if p.Checkboxes == nil {
-			p.Checkboxes = []Checkbox{}
-		}
-		if p.Segments == nil {
-			p.Segments = []Region{}
-		}
-		if p.Signatures == nil {
-			p.Signatures = []Region{}
-		}
 	}
 }
