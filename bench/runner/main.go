@@ -38,6 +38,7 @@ const (
 type options struct {
 	mock, ceiling, out, gobench, logFile string
 	loadavg                              string // of the machine as the run began
+	scaleOnly                            bool
 	duration                             time.Duration
 	conns, tasks, scale, rounds          int
 }
@@ -54,6 +55,7 @@ func main() {
 	flag.IntVar(&o.tasks, "tasks", 1000, "tasks seeded for the approve cycle")
 	flag.IntVar(&o.rounds, "rounds", 3, "runs of each case per server; the median is reported")
 	flag.IntVar(&o.scale, "scale", 100000, "tasks seeded for the scale run (0 skips it)")
+	flag.BoolVar(&o.scaleOnly, "scale-only", false, "run only the scale measure and print it; BENCHMARKS.md is left alone")
 	flag.Parse()
 	if data, err := os.ReadFile("/proc/loadavg"); err == nil {
 		o.loadavg = strings.Join(strings.Fields(string(data))[:3], " ")
@@ -77,6 +79,9 @@ func run(o options) error {
 		return err
 	}
 	defer logf.Close()
+	if o.scaleOnly {
+		return scaleOnly(ctx, o, logf)
+	}
 
 	// Start-up: the median of five cold starts (one alone is at the mercy
 	// of whatever else the cores are doing at that moment).
@@ -192,6 +197,26 @@ func run(o options) error {
 	return writeSection(o.out, report)
 }
 
+// scaleOnly runs the scale measure alone and prints its table: a quick
+// way to follow that one figure while working on it.
+func scaleOnly(ctx context.Context, o options, logf io.Writer) error {
+	m, _, err := start(o.mock, logf, "127.0.0.1:4416")
+	if err != nil {
+		return err
+	}
+	taskBody, err := fetchTask(m.addr)
+	m.stop()
+	if err != nil {
+		return err
+	}
+	sc, err := scale(ctx, o, logf, taskBody)
+	if err != nil {
+		return err
+	}
+	fmt.Print(renderScale(sc))
+	return nil
+}
+
 // median returns the run with the median req/s.
 func median(rs []load.Result) load.Result {
 	slices.SortFunc(rs, func(a, b load.Result) int { return cmp.Compare(a.RPS(), b.RPS()) })
@@ -227,28 +252,22 @@ type scaleResult struct {
 	getOneAmongMany      load.Result // the fixture task again, with every task stored
 }
 
-// scale seeds o.scale tasks into a fresh mock through the control API and
-// compares GET over all of them with GET of one fixture task.
+// scale compares GET over o.scale tasks seeded through the control API
+// with GET of one fixture task in a mock holding only the fixtures. Two
+// mocks run side by side and their runs alternate, as mock and ceiling do,
+// so that other work on the cores weighs on both figures alike.
 func scale(ctx context.Context, o options, logf io.Writer, taskBody []byte) (*scaleResult, error) {
+	small, _, err := start(o.mock, logf, "127.0.0.1:4417", "-processing-delay", "1h")
+	if err != nil {
+		return nil, err
+	}
+	defer small.stop()
 	m, _, err := start(o.mock, logf, "127.0.0.1:4413", "-processing-delay", "1h")
 	if err != nil {
 		return nil, err
 	}
 	defer m.stop()
 	r := &scaleResult{tasks: o.scale}
-	getReq := load.Request("GET", base+docTask, key, nil)
-	cfg := load.Config{Addr: m.addr, Conns: o.conns, Duration: o.duration, MaxReqs: 2_000_000,
-		Next: func(int, int) []byte { return getReq }}
-	rounds := func() load.Result {
-		load.Run(ctx, load.Config{Addr: m.addr, Conns: o.conns, Duration: time.Second, Next: cfg.Next})
-		var rs []load.Result
-		for range o.rounds {
-			rs = append(rs, load.Run(ctx, cfg))
-		}
-		return median(rs)
-	}
-	r.getFixtures = rounds()
-
 	if r.rssBefore, err = rssKiB(m.cmd.Process.Pid); err != nil {
 		return nil, err
 	}
@@ -260,30 +279,50 @@ func scale(ctx context.Context, o options, logf io.Writer, taskBody []byte) (*sc
 	if r.rssAfter, err = rssKiB(m.cmd.Process.Pid); err != nil {
 		return nil, err
 	}
-	// A stride coprime with the task count visits every task in turn, so
-	// lookups spread over the whole map rather than a hot few.
-	n := o.scale
-	// One pass over every task first, as the fixture task was warmed up:
-	// the first answer of each task is encoded, later ones come from the
-	// cache, and lookups are what this measures.
 	// The requests are built before the runs, as the fixture one is: the
 	// load generator shares the cores, so building each request while
 	// timing would charge its cost to the mock.
+	n := o.scale
 	reqs := make([][]byte, n)
 	for t := range reqs {
 		reqs[t] = load.Request("GET", base+fmt.Sprintf("scale_%06d", t), key, nil)
 	}
-	pass := load.Config{Addr: m.addr, Conns: o.conns, Duration: time.Minute, MaxReqs: n, Next: func(w, i int) []byte {
+	// One pass over every task first, as the fixture task is warmed up:
+	// the first answer of each task is encoded, later ones come from the
+	// cache, and lookups are what this measures.
+	load.Run(ctx, load.Config{Addr: m.addr, Conns: o.conns, Duration: time.Minute, MaxReqs: n, Next: func(w, i int) []byte {
 		return reqs[(i*o.conns+w)%n]
-	}}
-	load.Run(ctx, pass)
-	// The fixture task once more, now beside every seeded task: what the
-	// larger process costs a GET that looks up one hot task.
-	r.getOneAmongMany = rounds()
-	cfg.Next = func(w, i int) []byte {
-		return reqs[(w*7919+i*104729)%n]
+	}})
+
+	getReq := load.Request("GET", base+docTask, key, nil)
+	fixture := func(int, int) []byte { return getReq }
+	// Strides coprime with the task count spread the lookups over the
+	// whole map rather than a hot few.
+	spread := func(w, i int) []byte { return reqs[(w*7919+i*104729)%n] }
+	cases := []struct {
+		addr string
+		next func(w, i int) []byte
+		runs []load.Result
+		into *load.Result
+	}{
+		{addr: small.addr, next: fixture, into: &r.getFixtures},
+		{addr: m.addr, next: spread, into: &r.getMany},
+		// The fixture task beside every seeded one: what the larger
+		// process costs a GET that looks up one hot task.
+		{addr: m.addr, next: fixture, into: &r.getOneAmongMany},
 	}
-	r.getMany = rounds()
+	for _, c := range cases {
+		load.Run(ctx, load.Config{Addr: c.addr, Conns: o.conns, Duration: time.Second, Next: c.next})
+	}
+	for range o.rounds {
+		for i := range cases {
+			c := &cases[i]
+			c.runs = append(c.runs, load.Run(ctx, load.Config{Addr: c.addr, Conns: o.conns, Duration: o.duration, MaxReqs: 2_000_000, Next: c.next}))
+		}
+	}
+	for _, c := range cases {
+		*c.into = median(c.runs)
+	}
 	if r.rssServed, err = rssKiB(m.cmd.Process.Pid); err != nil {
 		return nil, err
 	}
@@ -479,23 +518,7 @@ func render(o options, rows []row, rss int64, starts []time.Duration, durable lo
 	fmt.Fprintf(&b, "\nWith `-state` (every change fsynced before its answer), the approve/disapprove cycle: %.0f req/s, p50 %s, p99 %s (%d failures). No target: durability is off by default.\n",
 		durable.RPS(), ms(durable.P50), ms(durable.P99), durable.Failures)
 	if sc != nil {
-		ratio := sc.getMany.RPS() / sc.getFixtures.RPS()
-		perTask := float64(sc.rssAfter-sc.rssBefore) * 1024 / float64(sc.tasks)
-		fmt.Fprintf(&b, "\nScale: %d tasks (each a copy of the docs' example, %s) seeded through the control API in %.1f s.\n\n",
-			sc.tasks, "≈ 950 bytes of JSON", sc.seedTime.Seconds())
-		b.WriteString("| measure | value | target | |\n|---|---:|---:|---|\n")
-		fmt.Fprintf(&b, "| GET, fixtures only | %.0f req/s (p50 %s, p99 %s) | | |\n", sc.getFixtures.RPS(), ms(sc.getFixtures.P50), ms(sc.getFixtures.P99))
-		fmt.Fprintf(&b, "| GET spread over all %d tasks | %.0f req/s (p50 %s, p99 %s) | | |\n", sc.tasks, sc.getMany.RPS(), ms(sc.getMany.P50), ms(sc.getMany.P99))
-		fmt.Fprintf(&b, "| ratio | %.0f%% | ≥ 90%% | %s |\n", 100*ratio, pass(ratio >= 0.9))
-		fmt.Fprintf(&b, "| GET of the fixture task with all %d tasks stored | %.0f req/s (p50 %s, p99 %s): the spread GET is %.0f%% of it | | |\n",
-			sc.tasks, sc.getOneAmongMany.RPS(), ms(sc.getOneAmongMany.P50), ms(sc.getOneAmongMany.P99), 100*sc.getMany.RPS()/sc.getOneAmongMany.RPS())
-		fmt.Fprintf(&b, "| RSS before / after seeding | %.1f / %.1f MiB | | |\n", float64(sc.rssBefore)/1024, float64(sc.rssAfter)/1024)
-		fmt.Fprintf(&b, "| memory per task (RSS growth / tasks) | %.0f bytes | | |\n", perTask)
-		fmt.Fprintf(&b, "| RSS once every task was served (encoded answers cached) | %.1f MiB, %.0f bytes per task | | |\n",
-			float64(sc.rssServed)/1024, float64(sc.rssServed-sc.rssBefore)*1024/float64(sc.tasks))
-		if sc.getMany.Failures > 0 {
-			fmt.Fprintf(&b, "\nScale GET failures: %d (%s)\n", sc.getMany.Failures, sc.getMany.FirstErr)
-		}
+		b.WriteString(renderScale(sc))
 	}
 	if gobench != "" {
 		b.WriteString("\nGo benchmarks of the request path (`go test -bench . -benchmem ./mockserver/`, in process, no network):\n\n```\n")
@@ -530,4 +553,27 @@ func writeSection(path, section string) error {
 		text = text[:i] + block + text[j+len(endMark):]
 	}
 	return os.WriteFile(path, []byte(text), 0o644)
+}
+
+// renderScale is the scale section of the report.
+func renderScale(sc *scaleResult) string {
+	var b strings.Builder
+	ratio := sc.getMany.RPS() / sc.getFixtures.RPS()
+	perTask := float64(sc.rssAfter-sc.rssBefore) * 1024 / float64(sc.tasks)
+	fmt.Fprintf(&b, "\nScale: %d tasks (each a copy of the docs' example, %s) seeded through the control API in %.1f s.\n\n",
+		sc.tasks, "≈ 950 bytes of JSON", sc.seedTime.Seconds())
+	b.WriteString("| measure | value | target | |\n|---|---:|---:|---|\n")
+	fmt.Fprintf(&b, "| GET, fixtures only | %.0f req/s (p50 %s, p99 %s) | | |\n", sc.getFixtures.RPS(), ms(sc.getFixtures.P50), ms(sc.getFixtures.P99))
+	fmt.Fprintf(&b, "| GET spread over all %d tasks | %.0f req/s (p50 %s, p99 %s) | | |\n", sc.tasks, sc.getMany.RPS(), ms(sc.getMany.P50), ms(sc.getMany.P99))
+	fmt.Fprintf(&b, "| ratio | %.0f%% | ≥ 90%% | %s |\n", 100*ratio, pass(ratio >= 0.9))
+	fmt.Fprintf(&b, "| GET of the fixture task with all %d tasks stored | %.0f req/s (p50 %s, p99 %s): the spread GET is %.0f%% of it | | |\n",
+		sc.tasks, sc.getOneAmongMany.RPS(), ms(sc.getOneAmongMany.P50), ms(sc.getOneAmongMany.P99), 100*sc.getMany.RPS()/sc.getOneAmongMany.RPS())
+	fmt.Fprintf(&b, "| RSS before / after seeding | %.1f / %.1f MiB | | |\n", float64(sc.rssBefore)/1024, float64(sc.rssAfter)/1024)
+	fmt.Fprintf(&b, "| memory per task (RSS growth / tasks) | %.0f bytes | | |\n", perTask)
+	fmt.Fprintf(&b, "| RSS once every task was served (encoded answers cached) | %.1f MiB, %.0f bytes per task | | |\n",
+		float64(sc.rssServed)/1024, float64(sc.rssServed-sc.rssBefore)*1024/float64(sc.tasks))
+	if sc.getMany.Failures > 0 {
+		fmt.Fprintf(&b, "\nScale GET failures: %d (%s)\n", sc.getMany.Failures, sc.getMany.FirstErr)
+	}
+	return b.String()
 }
