@@ -50,7 +50,13 @@ func do(t *testing.T, h http.Handler, method, path, body string) *httptest.Respo
 // The cache compares every field of world.Task; a new field must be added
 // to sameVersion, or a changed task could be served from a stale encoding.
 func TestSameVersionComparesEveryTaskField(t *testing.T) {
-	if got := reflect.TypeOf(world.Task{}).NumField(); got != taskFields {
+	got := 0
+	for f := range reflect.TypeFor[world.Task]().Fields() {
+		if f.IsExported() {
+			got++
+		}
+	}
+	if got != taskFields {
 		t.Fatalf("world.Task has %d fields, sameVersion compares %d: update taskcache.go", got, taskFields)
 	}
 }
@@ -84,6 +90,64 @@ func TestTaskCacheServesEachChange(t *testing.T) {
 				t.Errorf("step %d %s %s: body lacks %s: %s", i, st.method, st.path, w, rec.Body)
 			}
 		}
+	}
+}
+
+// Each stored version keeps its two encodings (approved or not), reused
+// while the version is unchanged; a new version starts without any, and a
+// task the world did not hand out is encoded every time.
+func TestTaskEnvelopeKeepsEachVersionsAnswers(t *testing.T) {
+	w := newCheckedServer(t).World()
+	get := func() world.Task {
+		t.Helper()
+		task, err := w.GetTask(team, project, "task_reviewing_001")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return task
+	}
+	encode := func(task world.Task) []byte {
+		t.Helper()
+		body, err := taskEnvelope(task)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return body
+	}
+	same := func(a, b []byte) bool { return len(a) == len(b) && &a[0] == &b[0] }
+
+	first := encode(get())
+	if again := encode(get()); !same(first, again) {
+		t.Error("an unchanged task was encoded again")
+	}
+	p := world.Principal{KeyID: "key_test"}
+	approved, err := w.Approve(p, team, project, "task_reviewing_001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	onceApproved := encode(approved)
+	if same(first, onceApproved) || !strings.Contains(string(onceApproved), `"approved":true`) {
+		t.Errorf("approved task served from the old encoding: %s", onceApproved)
+	}
+	if _, err := w.Disapprove(p, team, project, "task_reviewing_001"); err != nil {
+		t.Fatal(err)
+	}
+	if back := encode(get()); !same(first, back) {
+		t.Error("disapproved again, the task was not served from its first encoding")
+	}
+
+	replaced := get()
+	replaced.Name = "renamed"
+	if _, _, err := w.PutTask(team, project, replaced); err != nil {
+		t.Fatal(err)
+	}
+	if body := encode(get()); same(first, body) || !strings.Contains(string(body), `"name":"renamed"`) {
+		t.Errorf("a new version was served from the old one's encoding: %s", body)
+	}
+
+	loose := world.Task{ID: "task_loose"}
+	if a, b := encode(loose), encode(loose); same(a, b) {
+		t.Error("a task the world did not hand out was kept")
 	}
 }
 

@@ -71,7 +71,6 @@ type Server struct {
 
 	// Speed and durability: see fastpath.go, taskcache.go, world/persist.go.
 	opIDs map[routeKey]string // for the access log, without a per-request c.Set
-	tasks taskCache           // encoded task answers, see taskcache.go
 	state *world.FileJournal  // nil unless Config.StatePath
 }
 

@@ -2,63 +2,65 @@ package mockserver
 
 import (
 	"encoding/json"
-	"sync"
 	"time"
 	"unsafe"
 
 	"sendaimock/world"
 )
 
-// taskCache keeps the encoded answer ({"payload": task}) of each task
-// version served, so a task that has not changed is not serialised again.
-// The world stores a new version of a task by replacing its fields, never
-// by editing Meta or Pages in place (see world.Task), so comparing the
-// scalar fields and the slices' backing arrays tells whether a cached
-// encoding is still the task's.
-type taskCache struct {
-	mu      sync.RWMutex
-	entries map[taskKey]cachedTask
-}
-
-type taskKey struct {
-	team, project, id string
-	approved          bool // approve/disapprove flip this: keep both encodings
-}
+// taskAnswers are the encoded answers ({"payload": task}) of one stored
+// task version, kept in the version's world.Memo so that serving an
+// unchanged task takes no lookup beyond the world's own: one for each
+// value of approved, which approve and disapprove flip in place.
+//
+// The world edits some fields of a stored version in place and replaces
+// others, but never edits Meta or Pages in place (see world.Task), so
+// comparing the scalar fields and the slices' backing arrays tells
+// whether an encoding is still the task's. Encodings are never changed
+// once made: the request journal keeps references to them.
+type taskAnswers [2]*cachedTask
 
 type cachedTask struct {
 	task world.Task
 	body []byte
 }
 
-// maxCachedTasks bounds the cache; when full it starts again empty.
-const maxCachedTasks = 1 << 18
-
-// envelope returns the encoded {"payload": t}, from the cache when t is
-// the version it was encoded from. The bytes are never changed once made:
-// the request journal keeps references to them.
-func (c *taskCache) envelope(team, project string, t world.Task) ([]byte, error) {
-	k := taskKey{team, project, t.ID, t.Approved}
-	c.mu.RLock()
-	e, ok := c.entries[k]
-	c.mu.RUnlock()
-	if ok && sameVersion(&e.task, &t) {
-		return e.body, nil
+// taskEnvelope returns the encoded {"payload": t}, kept when t is the version
+// it was encoded from. A task that did not come from the world is encoded
+// every time.
+func taskEnvelope(t world.Task) ([]byte, error) {
+	memo := t.Memo()
+	i := 0
+	if t.Approved {
+		i = 1
+	}
+	var kept *taskAnswers
+	if memo != nil {
+		kept, _ = memo.Load().(*taskAnswers)
+		if kept != nil {
+			if e := kept[i]; e != nil && sameVersion(&e.task, &t) {
+				return e.body, nil
+			}
+		}
 	}
 	body, err := json.Marshal(envelope{Payload: t})
-	if err != nil {
-		return nil, err
+	if err != nil || memo == nil {
+		return body, err
 	}
-	c.mu.Lock()
-	if c.entries == nil || len(c.entries) >= maxCachedTasks {
-		c.entries = make(map[taskKey]cachedTask)
+	// Two requests encoding the same task at once may each store theirs;
+	// the one stored last stays, and either is right.
+	next := new(taskAnswers)
+	if kept != nil {
+		*next = *kept
 	}
-	c.entries[k] = cachedTask{task: t, body: body}
-	c.mu.Unlock()
+	next[i] = &cachedTask{task: t, body: body}
+	memo.Store(next)
 	return body, nil
 }
 
-// taskFields is how many fields sameVersion compares; a test fails when
-// world.Task grows one, so the comparison cannot silently fall behind.
+// taskFields is how many exported fields sameVersion compares; a test
+// fails when world.Task grows one, so the comparison cannot silently fall
+// behind.
 const taskFields = 13
 
 // sameVersion reports whether a and b are the same stored version of a

@@ -31,7 +31,7 @@ func (s *Server) answerTask(c *gin.Context, rq *apiRequest, call taskCall, messa
 	}
 	// Most answers are a task in its envelope: served from the encoding
 	// cache unless the task changed since it was last encoded.
-	body, err := s.tasks.envelope(rq.team, rq.project, t)
+	body, err := taskEnvelope(t)
 	if err != nil {
 		s.writeDomainError(c, err)
 		return

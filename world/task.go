@@ -4,6 +4,7 @@
 package world
 
 import (
+	"sync/atomic"
 	"time"
 )
 
@@ -49,7 +50,30 @@ type Task struct {
 	ExportFailedAt *time.Time `json:"export_failed_at"`
 	LastOpenedAt   *time.Time `json:"last_opened_at"`
 	Pages          Pages      `json:"pages"`
+
+	// memo is the stored version's Memo on the copies the world hands
+	// out; nil on a task the world did not hand out.
+	memo *Memo
 }
+
+// Memo is room for what a caller derives from one stored version of a
+// task: the HTTP layer keeps the task's encoded answers there, so that
+// serving an unchanged task takes no lookup beyond the world's own. The
+// world gives every version it stores a new Memo and never reads it. Some
+// changes (approve, disapprove, a moved upload) edit a stored version in
+// place, so whoever keeps something in a Memo must check that it still
+// matches the task it comes with.
+type Memo struct{ v atomic.Value }
+
+// Load returns what was last stored, or nil.
+func (m *Memo) Load() any { return m.v.Load() }
+
+// Store keeps v, which must always be of the same concrete type.
+func (m *Memo) Store(v any) { m.v.Store(v) }
+
+// Memo returns the Memo of the stored version t was copied from, or nil
+// when t did not come from a World.
+func (t *Task) Memo() *Memo { return t.memo }
 
 // Meta is one name/value pair attached to a task.
 type Meta struct {

@@ -67,6 +67,7 @@ type project struct {
 // timer can tell whether the task it was started for is still there.
 type taskState struct {
 	Task
+	memo Memo
 }
 
 type apiKey struct {
@@ -446,7 +447,9 @@ func (w *World) storeLocked(teamID, projectID string, t Task) bool {
 	if !existed {
 		p.order = append(p.order, t.ID)
 	}
-	p.tasks[t.ID] = &taskState{Task: t}
+	ts := &taskState{Task: t}
+	ts.Task.memo = &ts.memo
+	p.tasks[t.ID] = ts
 	// A new version cancels the old one's scheduled transition.
 	delete(w.processing, TaskRef{teamID, projectID, t.ID})
 	if w.journal != nil {
