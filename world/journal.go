@@ -89,8 +89,21 @@ func (w *World) commitLocked() error {
 	return nil
 }
 
-// noteTaskLocked records the current version of a task changed in place.
+// noteTaskLocked records an in-place edit of a stored task: the
+// encodings kept for it no longer match (see Task.Encoding), and the
+// journal gets the task as it now is.
 func (w *World) noteTaskLocked(teamID, projectID string, ts *taskState) {
+	ts.rev++
+	w.journalTaskLocked(teamID, projectID, ts)
+}
+
+// noteApprovalLocked records an edit of Approved alone: it chooses
+// between the encodings kept for the task rather than outdating them.
+func (w *World) noteApprovalLocked(teamID, projectID string, ts *taskState) {
+	w.journalTaskLocked(teamID, projectID, ts)
+}
+
+func (w *World) journalTaskLocked(teamID, projectID string, ts *taskState) {
 	if w.journal != nil {
 		w.pending.Tasks = append(w.pending.Tasks, StoredTask{TeamID: teamID, ProjectID: projectID, Task: ts.Task})
 	}

@@ -51,29 +51,68 @@ type Task struct {
 	LastOpenedAt   *time.Time `json:"last_opened_at"`
 	Pages          Pages      `json:"pages"`
 
-	// memo is the stored version's Memo on the copies the world hands
-	// out; nil on a task the world did not hand out.
-	memo *Memo
+	// The stored version this is a copy of, and which of its in-place
+	// edits it shows (see Encoding); nil and 0 on a task the world did not
+	// hand out.
+	kept *encodings
+	rev  uint64
 }
 
-// Memo is room for what a caller derives from one stored version of a
-// task: the HTTP layer keeps the task's encoded answers there, so that
-// serving an unchanged task takes no lookup beyond the world's own. The
-// world gives every version it stores a new Memo and never reads it. Some
-// changes (approve, disapprove, a moved upload) edit a stored version in
-// place, so whoever keeps something in a Memo must check that it still
-// matches the task it comes with.
-type Memo struct{ v atomic.Value }
+// encodings are the encoded forms a caller keeps for one stored version of
+// a task (see Encoding), one per value of Approved.
+type encodings struct {
+	p atomic.Pointer[encoded]
+}
 
-// Load returns what was last stored, or nil.
-func (m *Memo) Load() any { return m.v.Load() }
+type encoded struct {
+	rev uint64 // the edit of the version they show
+	by  [2][]byte
+}
 
-// Store keeps v, which must always be of the same concrete type.
-func (m *Memo) Store(v any) { m.v.Store(v) }
+// Encoding returns the encoded form kept for t by KeepEncoding, or nil
+// when none matches t. The HTTP layer keeps each task's answer this way,
+// so serving an unchanged task takes no lookup beyond the world's own and
+// no copy of the task to compare.
+//
+// A kept encoding matches while the stored version t was copied from is
+// unchanged: a new version (PutTask, a restart) starts with none, and
+// every in-place edit (complete, discard, the end of processing) outdates
+// what was kept, except approve and disapprove, which change Approved
+// alone: an encoding is kept for each value of Approved, so a task
+// approved and disapproved in turn is encoded twice, not every time.
+func (t *Task) Encoding() []byte {
+	if t.kept == nil {
+		return nil
+	}
+	e := t.kept.p.Load()
+	if e == nil || e.rev != t.rev {
+		return nil
+	}
+	return e.by[approvedIndex(t.Approved)]
+}
 
-// Memo returns the Memo of the stored version t was copied from, or nil
-// when t did not come from a World.
-func (t *Task) Memo() *Memo { return t.memo }
+// KeepEncoding keeps b, which must encode t and never change afterwards,
+// for Encoding to return. A task the world did not hand out keeps nothing.
+// Two callers keeping an encoding of the same version at once may lose one
+// of them to the other; it is made again when next asked for.
+func (t *Task) KeepEncoding(b []byte) {
+	if t.kept == nil {
+		return
+	}
+	next := &encoded{rev: t.rev}
+	if cur := t.kept.p.Load(); cur != nil && cur.rev == t.rev {
+		next.by = cur.by
+	}
+	next.by[approvedIndex(t.Approved)] = b
+	t.kept.p.Store(next)
+}
+
+func approvedIndex(approved bool) int {
+	if approved {
+		return 1
+	}
+	return 0
+}
 
 // Meta is one name/value pair attached to a task.
 type Meta struct {

@@ -67,7 +67,7 @@ type project struct {
 // timer can tell whether the task it was started for is still there.
 type taskState struct {
 	Task
-	memo Memo
+	kept encodings
 }
 
 type apiKey struct {
@@ -261,7 +261,7 @@ func (w *World) Approve(p Principal, teamID, projectID, taskID string) (Task, er
 	}
 	now := w.clock.Now()
 	ts.Approved = true
-	w.noteTaskLocked(teamID, projectID, ts)
+	w.noteApprovalLocked(teamID, projectID, ts)
 	w.auditLocked(now, "approve", p, teamID, projectID, taskID, nil)
 	entry := TrainingEntry{TaskID: taskID, TeamID: teamID, ProjectID: projectID, KeyID: p.KeyID, AddedAt: now}
 	w.training = append(w.training, entry)
@@ -293,7 +293,7 @@ func (w *World) Disapprove(p Principal, teamID, projectID, taskID string) (Task,
 	}
 	now := w.clock.Now()
 	ts.Approved = false
-	w.noteTaskLocked(teamID, projectID, ts)
+	w.noteApprovalLocked(teamID, projectID, ts)
 	w.auditLocked(now, "disapprove", p, teamID, projectID, taskID, nil)
 	w.untrainLocked(TaskRef{teamID, projectID, taskID})
 	w.publishTaskLocked(now, "task_disapproved", "DISAPPROVED", teamID, ts.Task)
@@ -448,7 +448,7 @@ func (w *World) storeLocked(teamID, projectID string, t Task) bool {
 		p.order = append(p.order, t.ID)
 	}
 	ts := &taskState{Task: t}
-	ts.Task.memo = &ts.memo
+	ts.Task.kept = &ts.kept
 	p.tasks[t.ID] = ts
 	// A new version cancels the old one's scheduled transition.
 	delete(w.processing, TaskRef{teamID, projectID, t.ID})
