@@ -160,20 +160,23 @@ func jsonFieldError(err error) FieldError {
 }
 
 // checkTask validates t against the spec's Task schema.
-func (s *Server) checkTask(t world.Task) []FieldError {
-	ref := s.cfg.Spec.Components.Schemas["Task"]
+func (s *Server) checkTask(t world.Task) []FieldError { return s.checkSchema("Task", t) }
+
+// checkSchema validates v, as JSON, against the spec's schema of that name.
+func (s *Server) checkSchema(name string, v any) []FieldError {
+	ref := s.cfg.Spec.Components.Schemas[name]
 	if ref == nil || ref.Value == nil {
-		return []FieldError{{Field: "spec", Reason: "openapi.yaml has no Task schema"}}
+		return []FieldError{{Field: "spec", Reason: "openapi.yaml has no " + name + " schema"}}
 	}
-	data, err := json.Marshal(t)
+	data, err := json.Marshal(v)
 	if err != nil {
 		return []FieldError{{Field: "body", Reason: err.Error()}}
 	}
-	var v any
-	if err := json.Unmarshal(data, &v); err != nil {
+	var doc any
+	if err := json.Unmarshal(data, &doc); err != nil {
 		return []FieldError{{Field: "body", Reason: err.Error()}}
 	}
-	if err := ref.Value.VisitJSON(v, openapi3.MultiErrors()); err != nil {
+	if err := ref.Value.VisitJSON(doc, openapi3.MultiErrors()); err != nil {
 		return fieldErrorsWithPrefix("body", err)
 	}
 	return nil

@@ -3,14 +3,10 @@ package mockserver
 import (
 	"context"
 	_ "embed"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
-
-	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/gin-gonic/gin"
 
@@ -168,10 +164,6 @@ type readCloser struct {
 // checkUploadFixtures validates every fixture upload against the spec's
 // Upload schema, so a bad fixtures folder fails at start.
 func (s *Server) checkUploadFixtures() error {
-	ref := s.cfg.Spec.Components.Schemas["Upload"]
-	if ref == nil || ref.Value == nil {
-		return errors.New("openapi.yaml has no Upload schema")
-	}
 	for _, p := range s.cfg.Fixtures.Projects {
 		for _, u := range p.Uploads {
 			if u.Files == nil {
@@ -183,16 +175,11 @@ func (s *Server) checkUploadFixtures() error {
 			if u.FolderID == "" {
 				u.FolderID = world.FolderInbox
 			}
-			data, err := json.Marshal(u)
-			if err != nil {
-				return err
-			}
-			var v any
-			if err := json.Unmarshal(data, &v); err != nil {
-				return err
-			}
-			if err := ref.Value.VisitJSON(v, openapi3.MultiErrors()); err != nil {
-				return fmt.Errorf("fixtures: upload %s/%s/%s: %s", p.TeamID, p.ProjectID, u.ID, invalidMessage(fieldErrorsWithPrefix("upload", err)))
+			if fields := s.checkSchema("Upload", u); fields != nil {
+				for i := range fields {
+					fields[i].Field = "upload" + strings.TrimPrefix(fields[i].Field, "body")
+				}
+				return fmt.Errorf("fixtures: upload %s/%s/%s: %s", p.TeamID, p.ProjectID, u.ID, invalidMessage(fields))
 			}
 		}
 	}
