@@ -11,7 +11,7 @@ import (
 // t.ProjectID must match the path they are stored under. A task stored as
 // not approved leaves the training dataset. It reports whether the task is
 // new. Errors: Invalid.
-func (w *World) PutTask(teamID, projectID string, t Task) (Task, bool, error) {
+func (w *World) PutTask(teamID, projectID string, t Task) (_ Task, _ bool, err error) {
 	if t.ProjectID != projectID {
 		return Task{}, false, Errorf(Invalid, "project_id %q does not match the path's project %q", t.ProjectID, projectID)
 	}
@@ -20,7 +20,7 @@ func (w *World) PutTask(teamID, projectID string, t Task) (Task, bool, error) {
 	}
 	t.Normalize()
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlock(&err)
 	created := w.storeLocked(teamID, projectID, t)
 	if !t.Approved {
 		// The training dataset holds approved tasks only.
@@ -35,9 +35,9 @@ func (w *World) PutTask(teamID, projectID string, t Task) (Task, bool, error) {
 
 // DeleteTask removes a task, and takes it out of the training dataset.
 // Errors: NotFound.
-func (w *World) DeleteTask(teamID, projectID, taskID string) error {
+func (w *World) DeleteTask(teamID, projectID, taskID string) (err error) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlock(&err)
 	if _, err := w.findLocked(teamID, projectID, taskID); err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (w *World) ListTasks(teamID, projectID string, f TaskFilter) ([]Task, error
 
 // PutKey creates or replaces an API key. Errors: Invalid for an empty key
 // or team, or an unknown scope.
-func (w *World) PutKey(k KeyFixture) error {
+func (w *World) PutKey(k KeyFixture) (err error) {
 	if k.Key == "" || k.TeamID == "" {
 		return &Error{Code: Invalid, Message: "a key needs a value and a team_id"}
 	}
@@ -85,7 +85,7 @@ func (w *World) PutKey(k KeyFixture) error {
 		}
 	}
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlock(&err)
 	w.putKeyLocked(k)
 	if w.journal != nil {
 		w.pending.Keys = append(w.pending.Keys, k)

@@ -6,13 +6,22 @@ import (
 	"strings"
 )
 
-// Journal makes the world's changes durable. Record is called with the
-// world locked, after a change is applied in memory and before the method
-// that made it returns, so a caller that got an answer knows its change
-// is recorded. An error from Record fails that method with Internal (the
-// change stays in memory). Record must not call back into the world.
+// Journal makes the world's changes durable, in two steps. Record is
+// called with the world locked, after a change is applied in memory, so
+// changes reach it in the order they were made. Sync is called once the
+// world is unlocked, before the method that made the change returns, and
+// returns once every change recorded before the call is durable. So a
+// caller that got an answer knows its change is durable, changes made at
+// the same time can share one flush (group commit), and nobody waits for
+// the disk with the world locked. An error from either fails the method
+// with Internal (the change stays in memory). Neither may call back into
+// the world.
+//
+// Between the two steps another caller may read the change: a crash then
+// loses a change someone has seen, but never one whose maker was answered.
 type Journal interface {
 	Record(c *Change) error
+	Sync() error
 }
 
 // TaskRef names a task.
@@ -86,7 +95,24 @@ func (w *World) commitLocked() error {
 	if err := w.journal.Record(&c); err != nil {
 		return &Error{Code: Internal, Message: fmt.Sprintf("recording the change: %v", err)}
 	}
+	w.recorded = true
 	return nil
+}
+
+// unlock unlocks the world and then, if the method recorded a change,
+// waits until the journal has made it durable (see Journal). A failure
+// sets *err unless it already holds one; err is nil where no caller waits
+// for the change (a timer's).
+func (w *World) unlock(err *error) {
+	recorded := w.recorded
+	w.recorded = false
+	w.mu.Unlock()
+	if !recorded {
+		return
+	}
+	if e := w.journal.Sync(); e != nil && err != nil && *err == nil {
+		*err = &Error{Code: Internal, Message: fmt.Sprintf("recording the change: %v", e)}
+	}
 }
 
 // noteTaskLocked records an in-place edit of a stored task: the

@@ -31,18 +31,27 @@ import (
 // snapshot.
 const DefaultCompactBytes = 64 << 20
 
-// FileJournal is a Journal on a state file. Every Record is written and
-// fsynced before it returns.
+// FileJournal is a Journal on a state file. Record writes a change's line
+// (to the kernel, not yet to the disk); Sync fsyncs. Concurrent callers
+// of Sync share one fsync: whoever finds none running starts one covering
+// every line written so far, and the others wait for it, or for the next
+// one when theirs came too late for it (group commit).
 type FileJournal struct {
 	path      string
 	compactAt int64
 	report    func(string)
 	snapshot  func() *Snapshot // called with the world locked
+	fsync     func(*os.File) error
 
-	mu   sync.Mutex
-	f    *os.File
-	size int64 // bytes in the file
-	base int64 // bytes of its snapshot line
+	mu      sync.Mutex
+	synced  *sync.Cond // signalled when an fsync ends
+	f       *os.File
+	size    int64 // bytes in the file
+	base    int64 // bytes of its snapshot line
+	written int64 // bytes appended since Open, over every compaction
+	durable int64 // how many of them are known to be on disk
+	syncing bool  // an fsync is running
+	broken  error // an fsync failed: nothing written since can be trusted
 }
 
 type record struct {
@@ -61,7 +70,8 @@ func Open(path string, fx *Fixtures, opts Options, report func(string)) (*World,
 	}
 	opts.Journal = nil
 	w := New(fx, opts)
-	j := &FileJournal{path: path, compactAt: DefaultCompactBytes, report: report}
+	j := &FileJournal{path: path, compactAt: DefaultCompactBytes, report: report, fsync: (*os.File).Sync}
+	j.synced = sync.NewCond(&j.mu)
 	data, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, nil, fmt.Errorf("state file: %w", err)
@@ -143,8 +153,8 @@ func decodeLine(line []byte) (record, error) {
 	return rec, nil
 }
 
-// Record appends c and fsyncs it; past the compaction size it rewrites
-// the file as one snapshot.
+// Record appends c; Sync makes it durable. Past the compaction size it
+// rewrites the file as one snapshot, which is durable at once.
 func (j *FileJournal) Record(c *Change) error {
 	line, err := encodeLine(record{Change: c})
 	if err != nil {
@@ -152,7 +162,10 @@ func (j *FileJournal) Record(c *Change) error {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.f == nil {
+	switch {
+	case j.broken != nil:
+		return j.broken
+	case j.f == nil:
 		return errors.New("state file is closed")
 	}
 	if _, err := j.f.Write(line); err != nil {
@@ -161,16 +174,53 @@ func (j *FileJournal) Record(c *Change) error {
 		_, _ = j.f.Seek(j.size, 0)
 		return err
 	}
-	if err := j.f.Sync(); err != nil {
-		return err
-	}
 	j.size += int64(len(line))
+	j.written += int64(len(line))
 	// Compact once the changes outweigh both the threshold and the
 	// snapshot itself, so a large world is not rewritten on every change.
 	if grown := j.size - j.base; grown > j.compactAt && grown > j.base && j.snapshot != nil {
 		if err := j.compactLocked(j.snapshot()); err != nil {
 			j.report(fmt.Sprintf("state file %s: compaction failed, the log goes on growing: %v", j.path, err))
 		}
+	}
+	return nil
+}
+
+// Sync returns once every change recorded before the call is on disk.
+func (j *FileJournal) Sync() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	target := j.written
+	for j.durable < target {
+		switch {
+		case j.broken != nil:
+			return j.broken
+		case j.syncing:
+			j.synced.Wait()
+			continue
+		case j.f == nil:
+			return errors.New("state file is closed")
+		}
+		f, upto := j.f, j.written
+		j.syncing = true
+		j.mu.Unlock()
+		err := j.fsync(f)
+		j.mu.Lock()
+		j.syncing = false
+		j.synced.Broadcast()
+		if j.durable >= upto {
+			// A compaction or Close made it durable meanwhile, and may
+			// have closed f under this fsync.
+			continue
+		}
+		if err != nil {
+			// The kernel may have dropped the pages it failed to write,
+			// so a later fsync succeeding would prove nothing.
+			j.broken = fmt.Errorf("state file: fsync failed, changes are no longer kept: %w", err)
+			j.report(j.broken.Error())
+			return j.broken
+		}
+		j.durable = upto
 	}
 	return nil
 }
@@ -214,17 +264,26 @@ func (j *FileJournal) compactLocked(s *Snapshot) error {
 		j.f.Close()
 	}
 	j.f, j.size, j.base = f, int64(len(line)), int64(len(line))
+	// The snapshot holds every change written so far, and is on disk.
+	j.durable = j.written
 	return nil
 }
 
-// Close closes the file; later changes fail to record.
+// Close fsyncs and closes the file; later changes fail to record.
 func (j *FileJournal) Close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.f == nil {
 		return nil
 	}
-	err := j.f.Close()
+	err := j.f.Sync()
+	if err == nil {
+		j.durable = j.written
+	}
+	if cerr := j.f.Close(); err == nil {
+		err = cerr
+	}
 	j.f = nil
+	j.synced.Broadcast()
 	return err
 }

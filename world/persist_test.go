@@ -1,9 +1,13 @@
 package world
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -278,5 +282,136 @@ func TestStateKeepsUploadsAndTheirIntake(t *testing.T) {
 	}
 	if u2, _ = w2.GetUpload("team_1", "proj_2", open.ID); u2.Status != UploadCompleted || u2.FolderID != FolderProcessed {
 		t.Errorf("second upload after intake: %s in %s, want COMPLETED in processed", u2.Status, u2.FolderID)
+	}
+}
+
+// gatedFsync makes a journal's fsyncs wait for the test: each one signals
+// started, then waits on release. It counts them.
+type gatedFsync struct {
+	started, release chan struct{}
+	calls            atomic.Int32
+	fail             error
+}
+
+func gate(j *FileJournal) *gatedFsync {
+	g := &gatedFsync{started: make(chan struct{}, 100), release: make(chan struct{}, 100)}
+	j.mu.Lock()
+	j.fsync = func(f *os.File) error {
+		g.calls.Add(1)
+		g.started <- struct{}{}
+		<-g.release
+		if g.fail != nil {
+			return g.fail
+		}
+		return f.Sync()
+	}
+	j.mu.Unlock()
+	return g
+}
+
+// waitFor polls cond for up to five seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// Changes made while an fsync runs share the next one; a reader is not
+// held up by the disk; each change is answered only once it is on disk.
+func TestStateGroupCommit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.jsonl")
+	w, j, _ := openState(t, path, NewManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)))
+	g := gate(j)
+	p := Principal{KeyID: "main"}
+
+	first := make(chan error, 1)
+	go func() { _, err := w.Approve(p, "team_1", "proj_1", "t_review"); first <- err }()
+	<-g.started // the first approval's fsync is running
+
+	// The world is not locked meanwhile: a reader sees the change at once.
+	if !mustTask(t, w, "t_review").Approved {
+		t.Fatal("a reader does not see the change being made durable")
+	}
+	select {
+	case err := <-first:
+		t.Fatalf("the approval was answered (%v) before its fsync ended", err)
+	default:
+	}
+
+	// Nine more changes, written while the first fsync runs.
+	const more = 9
+	done := make(chan error, more)
+	for i := range more {
+		go func() {
+			_, _, err := w.PutTask("team_1", "proj_1", DefaultTask("proj_1", fmt.Sprintf("t_more_%d", i), w.Now()))
+			done <- err
+		}()
+	}
+	waitFor(t, "the other changes to be written", func() bool {
+		tasks, _ := w.ListTasks("team_1", "proj_1", TaskFilter{})
+		return len(tasks) == 3+more
+	})
+	g.release <- struct{}{} // the first fsync ends
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	<-g.started // one fsync for all nine
+	select {
+	case err := <-done:
+		t.Fatalf("a change was answered (%v) before its fsync ended", err)
+	default:
+	}
+	g.release <- struct{}{}
+	for range more {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := g.calls.Load(); n != 2 {
+		t.Fatalf("%d fsyncs for %d changes, want 2", n, 1+more)
+	}
+
+	j.Close()
+	w2, _, _ := openState(t, path, nil)
+	if !mustTask(t, w2, "t_review").Approved {
+		t.Error("the approval did not survive a restart")
+	}
+	for i := range more {
+		mustTask(t, w2, fmt.Sprintf("t_more_%d", i))
+	}
+}
+
+// A failed fsync fails the change waiting on it and every later one: the
+// kernel may have dropped what it could not write. Reads go on.
+func TestStateFsyncFailureIsFinal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.jsonl")
+	var reports []string
+	w, j, err := Open(path, testFixtures(), Options{ProcessingDelay: time.Minute}, func(m string) { reports = append(reports, m) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	g := gate(j)
+	g.fail = errors.New("disk on fire")
+	g.release <- struct{}{}
+	p := Principal{KeyID: "main"}
+	if _, err := w.Approve(p, "team_1", "proj_1", "t_review"); ErrorCode(err) != Internal || !strings.Contains(err.Error(), "disk on fire") {
+		t.Fatalf("approve over a failing disk: got %v, want Internal naming the cause", err)
+	}
+	if _, err := w.Approve(p, "team_1", "proj_1", "t_done"); ErrorCode(err) != Internal || !strings.Contains(err.Error(), "no longer kept") {
+		t.Fatalf("the next change: got %v, want Internal", err)
+	}
+	if n := g.calls.Load(); n != 1 {
+		t.Errorf("%d fsyncs after the failure, want none", n-1)
+	}
+	if _, err := w.GetTask("team_1", "proj_1", "t_review"); err != nil {
+		t.Errorf("reads stop after an fsync failure: %v", err)
+	}
+	if !slices.ContainsFunc(reports, func(m string) bool { return strings.Contains(m, "fsync failed") }) {
+		t.Errorf("the failure was not reported: %q", reports)
 	}
 }

@@ -100,12 +100,12 @@ const (
 // COMPLETED in an auto-process project. The upload starts PROCESSING in
 // the Inbox and follows its tasks. Errors: Invalid without files;
 // NotFound for an unknown project.
-func (w *World) CreateUpload(p Principal, teamID, projectID string, in NewUpload) (Upload, error) {
+func (w *World) CreateUpload(p Principal, teamID, projectID string, in NewUpload) (_ Upload, err error) {
 	if len(in.Files) == 0 {
 		return Upload{}, &Error{Code: Invalid, Message: MsgNoFiles}
 	}
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlock(&err)
 	pr, err := w.findProjectLocked(teamID, projectID)
 	if err != nil {
 		return Upload{}, err
@@ -159,7 +159,7 @@ func (w *World) CreateUpload(p Principal, teamID, projectID string, in NewUpload
 // the task was replaced, deleted or reset meanwhile.
 func (w *World) finishIntake(teamID, projectID string, ts *taskState) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlock(nil)
 	cur, err := w.findLocked(teamID, projectID, ts.ID)
 	if err != nil || cur != ts || ts.Status != StatusProcessing {
 		return
@@ -191,12 +191,12 @@ func (w *World) GetUpload(teamID, projectID, uploadID string) (Upload, error) {
 }
 
 // MoveUpload files an upload in another folder. Errors: NotFound.
-func (w *World) MoveUpload(p Principal, teamID, projectID, uploadID, folderID string) (Upload, error) {
+func (w *World) MoveUpload(p Principal, teamID, projectID, uploadID, folderID string) (_ Upload, err error) {
 	if folderID == "" {
 		return Upload{}, &Error{Code: Invalid, Message: "folder_id must not be empty"}
 	}
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlock(&err)
 	us, err := w.findUploadLocked(teamID, projectID, uploadID)
 	if err != nil {
 		return Upload{}, err
@@ -240,12 +240,12 @@ func (w *World) GetProject(teamID, projectID string) (Project, error) {
 // PutProject creates a project or changes its automation level; it reports
 // whether the project is new. The level applies to tasks whose intake ends
 // after the change. Errors: Invalid for an unknown level.
-func (w *World) PutProject(teamID, projectID string, a Automation) (Project, bool, error) {
+func (w *World) PutProject(teamID, projectID string, a Automation) (_ Project, _ bool, err error) {
 	if !a.Valid() {
 		return Project{}, false, Errorf(Invalid, "automation %q is not one of %v", a, Automations)
 	}
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlock(&err)
 	_, existed := w.projects[projectRef{teamID, projectID}]
 	w.projectLocked(teamID, projectID).automation = a
 	w.noteProjectLocked(teamID, projectID, a)

@@ -49,6 +49,7 @@ type World struct {
 	// scheduled, so a restart can schedule it again.
 	journal    Journal
 	pending    Change
+	recorded   bool // the method holding the lock recorded its change: unlock waits for it
 	processing map[TaskRef]bool
 	intake     map[TaskRef]bool // new tasks of uploads, PROCESSING until REVIEWING or COMPLETED
 }
@@ -158,9 +159,9 @@ func (w *World) ProcessingDelay() time.Duration { return w.delay }
 // Reset restores the fixtures and forgets audit, training and events.
 // Transitions scheduled before the reset no longer apply. Errors: Internal
 // when the journal cannot record it.
-func (w *World) Reset() error {
+func (w *World) Reset() (err error) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlock(&err)
 	w.resetLocked()
 	w.pending = Change{Reset: true}
 	return w.commitLocked()
@@ -246,9 +247,9 @@ func (w *World) GetTask(teamID, projectID, taskID string) (Task, error) {
 // left alone, an audit entry and a training entry are written and
 // task_approved is published. Errors: NotFound; Invalid while PROCESSING
 // (checked first) or when already approved.
-func (w *World) Approve(p Principal, teamID, projectID, taskID string) (Task, error) {
+func (w *World) Approve(p Principal, teamID, projectID, taskID string) (_ Task, err error) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlock(&err)
 	ts, err := w.findLocked(teamID, projectID, taskID)
 	if err != nil {
 		return Task{}, err
@@ -278,9 +279,9 @@ func (w *World) Approve(p Principal, teamID, projectID, taskID string) (Task, er
 // Disapprove mirrors Approve: approved becomes false and the task leaves the
 // training dataset. Errors: NotFound; Invalid while PROCESSING (checked
 // first) or when not approved.
-func (w *World) Disapprove(p Principal, teamID, projectID, taskID string) (Task, error) {
+func (w *World) Disapprove(p Principal, teamID, projectID, taskID string) (_ Task, err error) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlock(&err)
 	ts, err := w.findLocked(teamID, projectID, taskID)
 	if err != nil {
 		return Task{}, err
@@ -306,9 +307,9 @@ func (w *World) Disapprove(p Principal, teamID, projectID, taskID string) (Task,
 // Complete moves a REVIEWING task to the next pipeline step: it shows
 // PROCESSING at once and COMPLETED after the processing delay, when
 // task_completed is published. Errors: NotFound; Invalid unless REVIEWING.
-func (w *World) Complete(p Principal, teamID, projectID, taskID string) (Task, error) {
+func (w *World) Complete(p Principal, teamID, projectID, taskID string) (_ Task, err error) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlock(&err)
 	ts, err := w.findLocked(teamID, projectID, taskID)
 	if err != nil {
 		return Task{}, err
@@ -340,7 +341,7 @@ func (w *World) scheduleLocked(ref TaskRef, ts *taskState) {
 // task and still PROCESSING: a reset, replacement or deletion cancels it.
 func (w *World) finishProcessing(teamID, projectID string, ts *taskState) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlock(nil)
 	cur, err := w.findLocked(teamID, projectID, ts.ID)
 	if err != nil || cur != ts || ts.Status != StatusProcessing {
 		return
@@ -359,9 +360,9 @@ func (w *World) finishProcessing(teamID, projectID string, ts *taskState) {
 // Discard rejects a REVIEWING task: it becomes DISCARDED and task_discarded
 // is published. A task in any other state is returned unchanged (the docs'
 // "will be ignored"). Errors: NotFound.
-func (w *World) Discard(p Principal, teamID, projectID, taskID string) (Task, error) {
+func (w *World) Discard(p Principal, teamID, projectID, taskID string) (_ Task, err error) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlock(&err)
 	ts, err := w.findLocked(teamID, projectID, taskID)
 	if err != nil {
 		return Task{}, err
@@ -383,7 +384,7 @@ func (w *World) Discard(p Principal, teamID, projectID, taskID string) (Task, er
 
 // Report records problems with a task; its status is unchanged and
 // task_reported is published. Errors: NotFound; Invalid without issues.
-func (w *World) Report(p Principal, teamID, projectID, taskID string, issues []ReportIssue, message string) (Task, error) {
+func (w *World) Report(p Principal, teamID, projectID, taskID string, issues []ReportIssue, message string) (_ Task, err error) {
 	if len(issues) == 0 {
 		return Task{}, &Error{Code: Invalid, Message: "issues must name at least one issue"}
 	}
@@ -393,7 +394,7 @@ func (w *World) Report(p Principal, teamID, projectID, taskID string, issues []R
 		}
 	}
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlock(&err)
 	ts, err := w.findLocked(teamID, projectID, taskID)
 	if err != nil {
 		return Task{}, err
