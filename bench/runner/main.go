@@ -515,7 +515,7 @@ func render(o options, rows []row, rss int64, starts []time.Duration, durable lo
 	startup := starts[len(starts)/2]
 	fmt.Fprintf(&b, "| start to first answer (exec → 200 on /_mock/health), median of %d (%s – %s) | %s | < 150 ms | %s |\n",
 		len(starts), ms(starts[0]), ms(starts[len(starts)-1]), ms(startup), pass(startup < 150*time.Millisecond))
-	fmt.Fprintf(&b, "\nWith `-state` (every change fsynced before its answer), the approve/disapprove cycle: %.0f req/s, p50 %s, p99 %s (%d failures). No target: durability is off by default.\n",
+	fmt.Fprintf(&b, "\nWith `-state` (every change fsynced before its answer; changes made at once share an fsync), the approve/disapprove cycle: %.0f req/s, p50 %s, p99 %s (%d failures). No target: durability is off by default.\n",
 		durable.RPS(), ms(durable.P50), ms(durable.P99), durable.Failures)
 	if sc != nil {
 		b.WriteString(renderScale(sc))
