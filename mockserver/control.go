@@ -75,15 +75,7 @@ func (s *Server) putTask(c *gin.Context) {
 		return
 	}
 	stored, created, err := w.PutTask(team, project, t)
-	if err != nil {
-		s.writeDomainError(c, err)
-		return
-	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	writeJSON(c, status, stored)
+	s.answerPut(c, stored, created, err)
 }
 
 func (s *Server) deleteTask(c *gin.Context) {

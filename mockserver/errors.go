@@ -62,6 +62,16 @@ func (s *Server) answer(c *gin.Context, v any, err error) {
 	writeJSON(c, http.StatusOK, v)
 }
 
+// answerPut answers a control-API put: v with 201 when it created
+// something, 200 when it replaced it, or err as writeDomainError does.
+func (s *Server) answerPut(c *gin.Context, v any, created bool, err error) {
+	if err == nil && created {
+		writeJSON(c, http.StatusCreated, v)
+		return
+	}
+	s.answer(c, v, err)
+}
+
 // writeError answers the documented error body.
 func writeError(c *gin.Context, status int, message string, fields []FieldError) {
 	writeJSON(c, status, errorBody{StatusCode: status, Error: http.StatusText(status), Message: message, Errors: fields})

@@ -134,15 +134,7 @@ func (s *Server) putProject(c *gin.Context) {
 		return
 	}
 	p, created, err := s.worldFor(c).PutProject(c.Param("team_id"), c.Param("project_id"), body.Automation)
-	if err != nil {
-		s.writeDomainError(c, err)
-		return
-	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	writeJSON(c, status, p)
+	s.answerPut(c, p, created, err)
 }
 
 func (s *Server) listUploads(c *gin.Context) {
