@@ -70,6 +70,19 @@ func validHeader(k, v string) bool {
 	return !strings.ContainsAny(v, "\r\n\x00")
 }
 
+// serveFuzzed serves req, if fuzzRequest made one, and checks the answer
+// and the world afterwards.
+func serveFuzzed(t *testing.T, s *Server, req *http.Request) {
+	t.Helper()
+	if req == nil {
+		return
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	checkAnswer(t, req, rec)
+	checkWorld(t, s)
+}
+
 // checkAnswer asserts the invariants every answer keeps.
 func checkAnswer(t *testing.T, req *http.Request, rec *httptest.ResponseRecorder) {
 	t.Helper()
@@ -158,14 +171,7 @@ func FuzzAPIRequest(f *testing.F) {
 	s := newFuzzServer(f)
 	f.Fuzz(func(t *testing.T, method byte, target, auth, contentType string, body []byte) {
 		headers := map[string][]string{"Authorization": {auth}, "Content-Type": {contentType}, "Origin": {"http://x"}}
-		req := fuzzRequest(method, target, headers, body)
-		if req == nil {
-			return
-		}
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
-		checkAnswer(t, req, rec)
-		checkWorld(t, s)
+		serveFuzzed(t, s, fuzzRequest(method, target, headers, body))
 	})
 }
 
@@ -193,14 +199,7 @@ func FuzzControlAPI(f *testing.F) {
 	}
 	s := newFuzzServer(f)
 	f.Fuzz(func(t *testing.T, method byte, target string, body []byte) {
-		req := fuzzRequest(method, target, map[string][]string{"Content-Type": {"application/json"}}, body)
-		if req == nil {
-			return
-		}
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
-		checkAnswer(t, req, rec)
-		checkWorld(t, s)
+		serveFuzzed(t, s, fuzzRequest(method, target, map[string][]string{"Content-Type": {"application/json"}}, body))
 	})
 }
 
