@@ -44,22 +44,6 @@ func NewPages(ps []Page) (Pages, error) {
 	return Pages{raw: raw}, nil
 }
 
-// Decode returns the pages as values.
-func (p Pages) Decode() []Page {
-	ps := []Page{}
-	if p.raw != nil {
-		// raw was encoded from a []Page by NewPages, so it decodes.
-		_ = json.Unmarshal(p.raw, &ps)
-	}
-	return ps
-}
-
-// Same reports whether p and q are the same stored value (not merely equal
-// JSON): what the answer cache compares to know a task is unchanged.
-func (p Pages) Same(q Pages) bool {
-	return len(p.raw) == len(q.raw) && (len(p.raw) == 0 || &p.raw[0] == &q.raw[0])
-}
-
 // MarshalJSON returns the stored JSON.
 func (p Pages) MarshalJSON() ([]byte, error) {
 	if p.raw == nil {

@@ -54,16 +54,12 @@ type Task struct {
 	// The stored version this is a copy of, and which of its in-place
 	// edits it shows (see Encoding); nil and 0 on a task the world did not
 	// hand out.
-	kept *encodings
+	kept *atomic.Pointer[encoded]
 	rev  uint64
 }
 
-// encodings are the encoded forms a caller keeps for one stored version of
-// a task (see Encoding), one per value of Approved.
-type encodings struct {
-	p atomic.Pointer[encoded]
-}
-
+// encoded are the encoded forms a caller keeps for one stored version of a
+// task (see Encoding), one per value of Approved.
 type encoded struct {
 	rev uint64 // the edit of the version they show
 	by  [2][]byte
@@ -84,7 +80,7 @@ func (t *Task) Encoding() []byte {
 	if t.kept == nil {
 		return nil
 	}
-	e := t.kept.p.Load()
+	e := t.kept.Load()
 	if e == nil || e.rev != t.rev {
 		return nil
 	}
@@ -100,11 +96,11 @@ func (t *Task) KeepEncoding(b []byte) {
 		return
 	}
 	next := &encoded{rev: t.rev}
-	if cur := t.kept.p.Load(); cur != nil && cur.rev == t.rev {
+	if cur := t.kept.Load(); cur != nil && cur.rev == t.rev {
 		next.by = cur.by
 	}
 	next.by[approvedIndex(t.Approved)] = b
-	t.kept.p.Store(next)
+	t.kept.Store(next)
 }
 
 func approvedIndex(approved bool) int {

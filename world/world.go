@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -68,7 +69,7 @@ type project struct {
 // timer can tell whether the task it was started for is still there.
 type taskState struct {
 	Task
-	kept encodings
+	kept atomic.Pointer[encoded]
 }
 
 type apiKey struct {
