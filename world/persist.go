@@ -54,6 +54,9 @@ type FileJournal struct {
 	broken  error // an fsync failed: nothing written since can be trusted
 }
 
+// errClosed is what changes get once the journal is closed.
+var errClosed = errors.New("state file is closed")
+
 type record struct {
 	Snapshot *Snapshot `json:"snapshot,omitempty"`
 	Change   *Change   `json:"change,omitempty"`
@@ -166,7 +169,7 @@ func (j *FileJournal) Record(c *Change) error {
 	case j.broken != nil:
 		return j.broken
 	case j.f == nil:
-		return errors.New("state file is closed")
+		return errClosed
 	}
 	if _, err := j.f.Write(line); err != nil {
 		// Cut a partial line off, so the next record starts clean.
@@ -199,7 +202,7 @@ func (j *FileJournal) Sync() error {
 			j.synced.Wait()
 			continue
 		case j.f == nil:
-			return errors.New("state file is closed")
+			return errClosed
 		}
 		f, upto := j.f, j.written
 		j.syncing = true
