@@ -179,7 +179,7 @@ func run(o options) error {
 
 	var sc *scaleResult
 	if o.scale > 0 {
-		if sc, err = scale(ctx, o, logf, taskBody); err != nil {
+		if sc, err = scale(ctx, o, logf); err != nil {
 			return err
 		}
 	}
@@ -200,16 +200,7 @@ func run(o options) error {
 // scaleOnly runs the scale measure alone and prints its table: a quick
 // way to follow that one figure while working on it.
 func scaleOnly(ctx context.Context, o options, logf io.Writer) error {
-	m, _, err := start(o.mock, logf, "127.0.0.1:4416")
-	if err != nil {
-		return err
-	}
-	taskBody, err := fetchTask(m.addr)
-	m.stop()
-	if err != nil {
-		return err
-	}
-	sc, err := scale(ctx, o, logf, taskBody)
+	sc, err := scale(ctx, o, logf)
 	if err != nil {
 		return err
 	}
@@ -256,12 +247,16 @@ type scaleResult struct {
 // with GET of one fixture task in a mock holding only the fixtures. Two
 // mocks run side by side and their runs alternate, as mock and ceiling do,
 // so that other work on the cores weighs on both figures alike.
-func scale(ctx context.Context, o options, logf io.Writer, taskBody []byte) (*scaleResult, error) {
+func scale(ctx context.Context, o options, logf io.Writer) (*scaleResult, error) {
 	small, _, err := start(o.mock, logf, "127.0.0.1:4417", "-processing-delay", "1h")
 	if err != nil {
 		return nil, err
 	}
 	defer small.stop()
+	taskBody, err := fetchTask(small.addr)
+	if err != nil {
+		return nil, err
+	}
 	m, _, err := start(o.mock, logf, "127.0.0.1:4413", "-processing-delay", "1h")
 	if err != nil {
 		return nil, err
